@@ -1,0 +1,2 @@
+"""Custom actions, one module per area. `rasa run actions --actions bot.actions` loads them."""
+from bot.actions import products, session  # noqa: F401  (registers the actions)

@@ -1,0 +1,29 @@
+"""What every account-grounded action does when the backend cannot answer."""
+import logging
+from typing import Awaitable, Optional, TypeVar
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.backend_client import BackendError, BackendUnavailable
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Problem codes of the backend that mean "this login can't be used any more".
+LOGIN_PROBLEMS = {"auth_required", "token_invalid", "token_expired"}
+
+
+async def ask_backend(dispatcher: CollectingDispatcher, call: Awaitable[T]) -> Optional[T]:
+    """Awaits a backend call; on failure tells the customer why and returns None."""
+    try:
+        return await call
+    except BackendUnavailable as error:
+        logger.warning("backend unavailable: %s", error.detail)
+        dispatcher.utter_message(response="utter_backend_unavailable")
+    except BackendError as error:
+        if error.code in LOGIN_PROBLEMS:
+            dispatcher.utter_message(response="utter_login_expired")
+        else:
+            logger.warning("backend problem %s (%s)", error.code, error.status)
+            dispatcher.utter_message(response="utter_backend_unavailable")
+    return None

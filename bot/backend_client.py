@@ -1,0 +1,88 @@
+"""Thin async client for the onboarding backend (backend/), used by the custom actions.
+
+Every call has a timeout; idempotent reads are retried once with a short back-off.
+Failures surface as BackendError with the backend's stable problem code, so actions can
+map them to a localised response instead of crashing.
+"""
+import asyncio
+import os
+from typing import Any, Dict, Optional
+
+import httpx
+
+DEFAULT_URL = "http://localhost:8000"
+
+
+class BackendError(Exception):
+    """The backend answered with a problem (code from its problem-details JSON)."""
+
+    def __init__(self, code: str, status: int = 0, detail: str = "") -> None:
+        super().__init__(f"{code} ({status}): {detail}")
+        self.code = code
+        self.status = status
+        self.detail = detail
+
+
+class BackendUnavailable(BackendError):
+    """The backend could not be reached or did not answer in time."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("backend_unavailable", 0, detail)
+
+
+class BackendClient:
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        timeout: float = 3.0,
+        retries: int = 1,
+    ) -> None:
+        self.base_url = (base_url or os.environ.get("BACKEND_URL", DEFAULT_URL)).rstrip("/")
+        self.api_key = api_key or os.environ.get("BACKEND_API_KEY", "dev-action-key")
+        self.timeout = timeout
+        self.retries = retries
+        self._client: Optional[httpx.AsyncClient] = None
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout)
+        return self._client
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        customer_token: Optional[str] = None,
+        json: Optional[Dict[str, Any]] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> Any:
+        all_headers = {"X-API-Key": self.api_key, **(headers or {})}
+        if customer_token:
+            all_headers["Authorization"] = f"Bearer {customer_token}"
+        attempts = 1 + (self.retries if method == "GET" else 0)
+        for attempt in range(attempts):
+            try:
+                response = await self._http().request(method, path, json=json, headers=all_headers)
+                break
+            except httpx.TransportError as error:  # connect error, timeout, reset
+                if attempt + 1 == attempts:
+                    raise BackendUnavailable(type(error).__name__) from error
+                await asyncio.sleep(0.2 * (attempt + 1))
+        if response.status_code >= 500:
+            raise BackendUnavailable(f"status {response.status_code}")
+        if response.status_code >= 400:
+            try:
+                problem = response.json()
+            except ValueError:
+                problem = {}
+            raise BackendError(
+                problem.get("code", "http_error"), response.status_code, problem.get("detail", "")
+            )
+        return response.json() if response.content else None
+
+    async def migration_status(self, customer_token: str) -> Dict[str, Any]:
+        return await self.request("GET", "/v1/me/migration", customer_token)
+
+
+backend = BackendClient()

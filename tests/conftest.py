@@ -1,0 +1,72 @@
+"""Shared fixtures: a trained model (once per run, reused by fingerprint) and the live services."""
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests import services
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    from bot.training import ensure_model
+
+    return ensure_model()
+
+
+@pytest.fixture(scope="session")
+def live_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("live")
+
+
+@pytest.fixture(scope="session")
+def backend_service(live_dir):
+    service = services.start_backend(live_dir)
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def action_service(live_dir, backend_service):
+    service = services.start_action_server(live_dir, backend_service.url)
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_service(live_dir, model_path, action_service):
+    service = services.start_rasa(live_dir, model_path, action_service.url)
+    yield service
+    service.stop()
+
+
+class Chat:
+    """One customer's conversation through Rasa's REST channel."""
+
+    def __init__(self, rasa_url: str, language: str = "en", login_token: str = None) -> None:
+        self.url = f"{rasa_url}/webhooks/rest/webhook"
+        self.sender = f"test-{uuid.uuid4().hex[:12]}"
+        self.metadata = {"language": language}
+        if login_token:
+            self.metadata["login_token"] = login_token
+
+    def say(self, text: str) -> list:
+        response = requests.post(
+            self.url, json={"sender": self.sender, "message": text, "metadata": self.metadata},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def texts(self, text: str) -> str:
+        """All the bot's reply texts to one message, joined."""
+        return "\n".join(m.get("text", "") for m in self.say(text))
+
+
+@pytest.fixture
+def chat(rasa_service):
+    def open_chat(language: str = "en", login_token: str = None) -> Chat:
+        return Chat(rasa_service.url, language, login_token)
+
+    return open_chat

@@ -1,0 +1,125 @@
+"""Start the real services as processes for tests, and stop them again by their pid."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Service:
+    """One process started in its own process group, with its output in a log file."""
+
+    def __init__(self, name: str, command: List[str], env: Dict[str, str], log_dir: Path) -> None:
+        self.name = name
+        self.command = command
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+        self.log_path = log_dir / f"{name}.log"
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> "Service":
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def wait_until(self, ready: Callable[[], bool], timeout: float = 180) -> "Service":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
+            try:
+                if ready():
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{self.name} not ready after {timeout}s:\n{self.log_tail()}")
+
+    def wait_for_url(self, url: str, timeout: float = 180) -> "Service":
+        return self.wait_until(lambda: requests.get(url, timeout=2).status_code == 200, timeout)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        except ProcessLookupError:
+            pass
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+def backend_env(tmp: Path) -> Dict[str, str]:
+    return {
+        "DATABASE_URL": f"sqlite:///{tmp / 'backend.db'}",
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "BACKEND_API_KEY": "test-action-key",
+        "BACKEND_STAFF_KEY": "test-staff-key",
+        "LOGIN_TOKEN_SECRET": "test-login-secret",
+        "DEMO_MODE": "1",
+    }
+
+
+def start_backend(tmp: Path) -> Service:
+    env = backend_env(tmp)
+    port = free_port()
+    env["BACKEND_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+    for step in (["migrate"], ["demo-data"]):
+        subprocess.run([str(BIN / "cps-backend"), *step], cwd=ROOT, check=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    service = Service("backend", [str(BIN / "cps-backend"), "serve", "--host", "127.0.0.1",
+                                  "--port", str(port)], env, tmp)
+    service.url = f"http://127.0.0.1:{port}"
+    return service.start().wait_for_url(f"{service.url}/v1/health", timeout=60)
+
+
+def start_action_server(tmp: Path, backend_url: str) -> Service:
+    port = free_port()
+    env = {"BACKEND_URL": backend_url, "BACKEND_API_KEY": "test-action-key"}
+    service = Service("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
+                                  "--port", str(port)], env, tmp)
+    service.url = f"http://127.0.0.1:{port}"
+    return service.start().wait_for_url(f"{service.url}/health", timeout=120)
+
+
+def start_rasa(tmp: Path, model: Path, action_url: str) -> Service:
+    port = free_port()
+    env = {
+        "ACTION_ENDPOINT_URL": f"{action_url}/webhook",
+        "TRACKER_DIALECT": "sqlite",
+        "TRACKER_DB": str(tmp / "tracker.db"),
+    }
+    service = Service("rasa", [str(BIN / "rasa"), "run", "--enable-api", "--port", str(port),
+                               "--model", str(model), "--endpoints", "endpoints.yml",
+                               "--credentials", "credentials.yml"], env, tmp)
+    service.url = f"http://127.0.0.1:{port}"
+
+    def model_loaded() -> bool:
+        status = requests.get(f"{service.url}/status", timeout=2)
+        return status.status_code == 200 and bool(status.json().get("model_id"))
+
+    return service.start().wait_until(model_loaded, timeout=240)

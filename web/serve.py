@@ -1,0 +1,47 @@
+"""Serves the support-site page and tells it where Rasa and the backend are (/config.json)."""
+import argparse
+import json
+import os
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def site_config() -> dict:
+    return {
+        "rasaUrl": os.environ.get("RASA_URL", "http://localhost:5005"),
+        "backendUrl": os.environ.get("BACKEND_URL", "http://localhost:8000"),
+    }
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] == "/config.json":
+            body = json.dumps(site_config()).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args) -> None:  # keep the Procfile output readable
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    args = parser.parse_args()
+    handler = partial(SiteHandler, directory=str(STATIC_DIR))
+    server = ThreadingHTTPServer((args.host, args.port), handler)
+    print(f"Support page on http://localhost:{args.port}/", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
