@@ -35,7 +35,8 @@ class LocalisedNLG(TemplatedNaturalLanguageGenerator):
     def _random_response_for(
         self, utter_action: Text, output_channel: Text, filled_slots: Dict[Text, Any]
     ) -> Optional[Dict[Text, Any]]:
-        translated = self.translations.get(filled_slots.get("language") or "", {})
+        language = filled_slots.get("language") or languages.default()
+        translated = self.translations.get(language, {})
         if utter_action in translated:
             variations = ResponseVariationFilter(translated).responses_for_utter_action(
                 utter_action, output_channel, filled_slots

@@ -1,2 +1,2 @@
 """Custom actions, one module per area. `rasa run actions --actions bot.actions` loads them."""
-from bot.actions import products, session  # noqa: F401  (registers the actions)
+from bot.actions import language, products, session  # noqa: F401  (registers the actions)

@@ -27,8 +27,8 @@ class ActionSessionStart(Action):
         site_language = languages.normalise(metadata.get("language"))
         if site_language:
             events.append(SlotSet("language", site_language))
-        elif "language" not in carried:
-            events.append(SlotSet("language", languages.default()))
+        # Without a locale the language stays unset (answers in the default language) until
+        # the first message whose language is clear sets it (bot/actions/language.py).
         token = identity.metadata_token(metadata)
         if token:
             events.append(SlotSet("customer_token", token))

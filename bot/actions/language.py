@@ -1,0 +1,69 @@
+"""The conversation's language: detected from every message, or asked for explicitly.
+
+Runs as Rasa's `action_validate_slot_mappings` after each user message, before the next
+response is chosen, so the bot's answer to this very message is already in the new language.
+"""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+
+from bot import language_detection, languages
+
+
+def language_list() -> str:
+    return ", ".join(languages.supported().values())
+
+
+class ValidateSlotMappings(ValidationAction):
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> Dict[Text, Any]:
+        message = tracker.latest_message
+        if (message.get("intent") or {}).get("name") == "change_language":
+            asked = next(tracker.get_latest_entity_values("language"), None)
+            asked = languages.normalise(asked)
+            if asked:
+                return {"language": asked}
+        if (message.get("text") or "").startswith("/"):  # a button payload has no language
+            return {}
+        current = tracker.get_slot("language")
+        switched = language_detection.choose_language(message.get("text") or "", current)
+        return {"language": switched} if switched else {}
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        text = tracker.latest_message.get("text") or ""
+        if not text.startswith("/") and language_detection.detect(text).unsupported:
+            # Answer in the current language, list ours, and skip the (meaningless) intent.
+            dispatcher.utter_message(response="utter_unsupported_language", languages=language_list())
+            events.append(FollowupAction("action_listen"))
+        return events
+
+
+class ActionConfirmLanguage(Action):
+    """After "can we speak Finnish?": confirm in the new language, or ask which one."""
+
+    def name(self) -> Text:
+        return "action_confirm_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        asked = languages.normalise(next(tracker.get_latest_entity_values("language"), None))
+        if asked and asked == tracker.get_slot("language"):
+            dispatcher.utter_message(response="utter_language_changed")
+        else:
+            buttons = [
+                {"title": name, "payload": f'/change_language{{"language":"{code}"}}'}
+                for code, name in languages.supported().items()
+            ]
+            dispatcher.utter_message(response="utter_ask_language", buttons=buttons)
+        return []

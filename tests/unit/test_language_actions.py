@@ -1,0 +1,60 @@
+"""The language actions, run with rasa-sdk's dispatcher and trackers as the action server would."""
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.language import ActionConfirmLanguage, ValidateSlotMappings
+
+DOMAIN = {"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}}
+
+
+def tracker(text, language=None, intent="how_to_register", entities=()):
+    return Tracker(
+        sender_id="t", slots={"language": language, "requested_slot": None},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
+                        "entities": list(entities), "metadata": {}},
+        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+    )
+
+
+def run(action, tr):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tr, DOMAIN))
+    return dispatcher.messages, events
+
+
+def slot_value(events, name="language"):
+    return [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name]
+
+
+def test_a_clear_finnish_message_switches_an_english_conversation():
+    _, events = run(ValidateSlotMappings(), tracker("Miten saan vanhat tuotteeni siirrettyä uudelle tilille?", "en"))
+    assert slot_value(events) == ["fi"]
+
+
+def test_a_short_message_keeps_the_language():
+    _, events = run(ValidateSlotMappings(), tracker("ok", "lt"))
+    assert slot_value(events) == []
+
+
+def test_an_explicit_request_wins_over_the_text():
+    entities = [{"entity": "language", "value": "sv", "start": 0, "end": 1}]
+    _, events = run(ValidateSlotMappings(), tracker("can we speak swedish please", "en", "change_language", entities))
+    assert slot_value(events) == ["sv"]
+
+
+def test_an_unsupported_language_is_answered_in_the_current_language_with_our_list():
+    messages, events = run(ValidateSlotMappings(),
+                           tracker("Wie kann ich meine alten Produkte übertragen, bitte?", "et"))
+    assert messages[0]["response"] == "utter_unsupported_language"
+    assert "eesti" in messages[0]["languages"] and "suomi" in messages[0]["languages"]
+    assert {"event": "followup", "name": "action_listen"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events]
+    assert slot_value(events) == []
+
+
+def test_confirm_language_offers_buttons_when_no_language_was_named():
+    messages, _ = run(ActionConfirmLanguage(), tracker("other language please", "en", "change_language"))
+    assert messages[0]["response"] == "utter_ask_language"
+    assert len(messages[0]["buttons"]) == 6
