@@ -20,7 +20,7 @@ export LOGIN_TOKEN_SECRET ?= dev-login-secret
 export DEMO_MODE ?= 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup run test train model db backend actions rasa web clean
+.PHONY: setup run test train model db evaluate backend actions rasa web clean
 
 setup:
 	@scripts/setup.sh
@@ -45,6 +45,10 @@ run: setup model db
 
 test: setup
 	@$(BIN)/python -m pytest
+
+# Per-language NLU accuracy and F1 on the test splits, confusion matrices in reports/.
+evaluate: model
+	@$(BIN)/python -m bot.evaluate
 
 # One service alone (each needs `make setup`; rasa needs `make model`, backend `make db`).
 backend: db

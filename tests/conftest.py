@@ -10,9 +10,13 @@ from tests import services
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
+    """The model for the current data (trained once, then reused by fingerprint).
+    CPS_TEST_MODEL=<path> tests another model, e.g. while iterating on actions only."""
+    import os
+
     from bot.training import ensure_model
 
-    return ensure_model()
+    return Path(os.environ["CPS_TEST_MODEL"]) if os.environ.get("CPS_TEST_MODEL") else ensure_model()
 
 
 @pytest.fixture(scope="session")

@@ -1,2 +1,5 @@
 """Custom actions, one module per area. `rasa run actions --actions bot.actions` loads them."""
-from bot.actions import language, products, session  # noqa: F401  (registers the actions)
+from bot.actions import (  # noqa: F401  (importing registers the actions)
+    account, application, fallback, forms, handoff, language, membership, offers, products, session,
+    verification,
+)

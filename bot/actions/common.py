@@ -27,3 +27,8 @@ async def ask_backend(dispatcher: CollectingDispatcher, call: Awaitable[T]) -> O
             logger.warning("backend problem %s (%s)", error.code, error.status)
             dispatcher.utter_message(response="utter_backend_unavailable")
     return None
+
+
+def tier_names(tiers) -> str:
+    """'Silver, Gold, Platinum' from the backend's tier list (names are product names)."""
+    return ", ".join(t["name"] for t in tiers)

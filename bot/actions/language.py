@@ -36,6 +36,15 @@ class ValidateSlotMappings(ValidationAction):
         switched = language_detection.choose_language(message.get("text") or "", current)
         return {"language": switched} if switched else {}
 
+    async def extract_offer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> Dict[Text, Any]:
+        """An offer is answered by the very next message; anything else forgets it."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if tracker.get_slot("offer") and intent not in ("affirm", "deny"):
+            return {"offer": None}
+        return {}
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:

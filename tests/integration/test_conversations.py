@@ -1,0 +1,139 @@
+"""Conversations through Rasa's REST channel with the backend and action server running,
+in all six languages: what the customer reads, in their language, from their real account."""
+import re
+
+import pytest
+import requests
+
+from tests.integration import phrases
+from tests.responses import assert_said, pattern, said
+
+LANGUAGES = ["en", "fi", "et", "nb", "lt", "sv"]
+
+
+def login_token(backend, ref):
+    response = requests.post(f"{backend.url}/v1/demo/login-token", json={"customer_ref": ref}, timeout=10)
+    response.raise_for_status()
+    return response.json()["token"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_guidance_is_answered_in_the_sites_language(chat, language):
+    replies = chat(language).say(phrases.HOW_TO_REGISTER[language])
+    assert_said(replies, "utter_how_to_register", language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_without_a_locale_the_bot_answers_in_the_customers_language(rasa_service, language):
+    from tests.conftest import Chat
+
+    conversation = Chat(rasa_service.url, language=None)
+    conversation.metadata = {}
+    assert_said(conversation.say(phrases.HOW_TO_REGISTER[language]), "utter_how_to_register", language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_missing_migrate_button_is_diagnosed_from_the_account(chat, backend_service, language):
+    conversation = chat(language, login_token(backend_service, f"demo-{language}-no-old-email"))
+    replies = conversation.say(phrases.MIGRATE_BUTTON_MISSING[language])
+    assert_said(replies, "utter_migrate_button_no_old_email", language)
+    assert_said(replies, "utter_offer_remedy", language)
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert payloads == ["/register_product", "/request_human"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_message_in_an_unsupported_language_lists_our_languages(chat, language):
+    replies = chat(language).say(phrases.UNSUPPORTED)
+    assert_said(replies, "utter_unsupported_language", language)
+    assert "suomi" in replies[0]["text"] and "lietuvių" in replies[0]["text"]
+
+
+def answer_for(question_replies, language):
+    """A valid answer to whichever product detail the bot asked for."""
+    answers = {"utter_ask_serial_number": "ZX4471902", "utter_ask_purchase_date": "14.2.2022",
+               "utter_ask_country_of_purchase": {"en": "Ireland", "fi": "Suomi", "et": "Eesti", "nb": "Norge",
+                                                 "lt": "Lietuva", "sv": "Sverige"}[language],
+               "utter_ask_dealer": "Foto Exclusive"}
+    for response, answer in answers.items():
+        if said(question_replies, response, language):
+            return answer
+    return None
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_green_tick_details_are_collected_and_the_tick_confirmed(chat, backend_service, language):
+    conversation = chat(language, login_token(backend_service, f"demo-{language}-missing-details"))
+    replies = conversation.say(phrases.GREEN_TICK_MISSING[language])
+    assert_said(replies, "utter_product_missing_details", language)
+    for _ in range(4):
+        answer = answer_for(replies, language)
+        if answer is None:
+            break
+        replies = conversation.say(answer)
+    assert_said(replies, "utter_green_tick_done", language)
+
+
+@pytest.mark.parametrize("language,ref,tier", [
+    ("fi", "demo-fi-points-2100", "gold"), ("lt", "demo-lt-points-2100", "platinum"),
+])
+def test_enrolment_creates_a_membership_and_explains_the_invoice(chat, backend_service, language, ref, tier):
+    conversation = chat(language, login_token(backend_service, ref))
+    replies = conversation.say(phrases.JOIN_CPS[language])
+    assert_said(replies, "utter_join_invited", language)
+    replies = conversation.say(phrases.YES[language])
+    assert_said(replies, "utter_ask_tier", language)
+    offered = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert f'/inform{{"tier":"{tier}"}}' in offered
+    replies = conversation.say(f'/inform{{"tier":"{tier}"}}')
+    assert_said(replies, "utter_ask_payment_method", language)
+    replies = conversation.say('/inform{"payment_method":"card"}')
+    assert_said(replies, "utter_confirm_enrolment_card", language)
+    replies = conversation.say("/affirm")
+    assert_said(replies, "utter_enrolled", language)
+    assert_said(replies, "utter_invoice_card", language)
+    # The membership really exists in the backend, once.
+    again = conversation.say(phrases.JOIN_CPS[language])
+    assert_said(again, "utter_already_member", language)
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_products_are_migrated_on_request(chat, backend_service, language):
+    conversation = chat(language, login_token(backend_service, f"demo-{language}-migrate"))
+    replies = conversation.say(phrases.MIGRATE_PRODUCTS[language])
+    assert_said(replies, "utter_offer_migration", language)
+    replies = conversation.say(phrases.YES[language])
+    assert_said(replies, "utter_migration_done", language)
+    replies = conversation.say(phrases.MIGRATE_BUTTON_MISSING[language])
+    assert_said(replies, "utter_migrate_button_already_migrated", language)
+
+
+def latest_code(backend, email):
+    """Read the one-time code from the e-mail the backend sent (its outbox, staff API)."""
+    outbox = requests.get(f"{backend.url}/v1/staff/outbox", params={"to": email},
+                          headers={"X-Staff-Key": "test-staff-key"}, timeout=10).json()
+    latest = max(outbox, key=lambda m: m["id"])
+    return re.search(r"\b(\d{6})\b", latest["body"]).group(1)
+
+
+@pytest.mark.parametrize("language,ref", [("en", "demo-en-points-480"), ("et", "demo-et-points-2700")])
+def test_an_anonymous_customer_verifies_by_code_and_continues(chat, backend_service, language, ref):
+    conversation = chat(language)
+    replies = conversation.say(phrases.NEXT_STEP[language])
+    assert_said(replies, "utter_ask_verify_email", language)
+    email = f"{ref}@demo.example.com"
+    replies = conversation.say(email)
+    assert_said(replies, "utter_ask_verify_code", language)
+    replies = conversation.say(latest_code(backend_service, email))
+    assert_said(replies, "utter_verified", language)
+    expected = "utter_next_step_collect_points" if ref.endswith("480") else "utter_next_step_join"
+    assert_said(replies, expected, language)
+
+
+def test_a_wrong_code_is_refused_and_nothing_is_revealed(chat):
+    conversation = chat("en")
+    conversation.say("what is my next step")
+    conversation.say("demo-en-migrate@demo.example.com")
+    replies = conversation.say("000000")
+    assert_said(replies, "utter_invalid_code", "en")
+    assert not said(replies, "utter_verified", "en")
