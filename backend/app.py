@@ -7,6 +7,7 @@ import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 
 from .api import auth, handoff, me, problems, public, staff
 from .config import Settings, get_settings
@@ -69,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     problems.install(app)
+    # The support-site page calls the demo endpoints from the browser (another origin).
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                       allow_headers=["Content-Type"])
 
     @app.middleware("http")
     async def _upload_size_guard(request: Request, call_next):

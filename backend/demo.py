@@ -119,6 +119,8 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
     _c("sv", "SE", "waiting-document", "Uppsala Bild & Form AB"),
 )
 
+DEMO_PASSWORD = "demo-password-2026"
+
 _VAT_PATTERNS = {
     "FI": lambda n: f"FI{n % 10**8:08d}",
     "EE": lambda n: f"EE10{n % 10**7:07d}",
@@ -194,6 +196,9 @@ def build_customer(session: Session, settings: Settings, c: DemoCustomer) -> App
     if c.state == "pending":
         return app
     account = accounts.validate_application(session, settings, c.ref)
+    # Every validated demo customer has already set the password from the e-mail (they use the account).
+    account.password_hash, account.password_set_at = accounts._hash_password(DEMO_PASSWORD), utcnow()
+    session.commit()
     state = c.state
     if state == "no-old-email":
         _register(session, account, c, "some")

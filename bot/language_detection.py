@@ -23,6 +23,9 @@ MIN_LETTERS = 12        # below this, detections are mostly noise
 # wrong language; at 0.4 about 1.5 %, acceptable only while no language is established.
 SWITCH_CONFIDENCE = 0.7
 FIRST_MESSAGE_CONFIDENCE = 0.4
+# Gibberish also gets a "language": when the NLU did not understand the message either,
+# only an almost certain detection may switch.
+NOT_UNDERSTOOD_CONFIDENCE = 0.95
 UNSUPPORTED_CONFIDENCE = 0.5   # 1 false alarm in the 2 268 test-split messages
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -77,10 +80,12 @@ def detect(text: str) -> Detection:
     return Detection(best, ours[best] / total, False)
 
 
-def choose_language(text: str, current: Optional[str]) -> Optional[str]:
+def choose_language(text: str, current: Optional[str], understood: bool = True) -> Optional[str]:
     """The conversation's language after this message, or None if it stays as it is."""
     detection = detect(text)
     if detection.language is None or detection.language == current:
         return None
     threshold = SWITCH_CONFIDENCE if current else FIRST_MESSAGE_CONFIDENCE
+    if not understood:
+        threshold = max(threshold, NOT_UNDERSTOOD_CONFIDENCE)
     return detection.language if detection.confidence >= threshold else None

@@ -71,6 +71,30 @@ def upload(token: str = TOKEN, document_type: str = Form(..., max_length=40), fi
             "decision_due": app.decision_due}
 
 
+_UPLOAD_FORM = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Upload your document</title>
+<body><h1>Canon business account application</h1><p>Upload ONE document for {company} (PDF, JPEG or PNG).</p>
+<form id="f"><label>Document <select id="t">{options}</select></label>
+<input type="file" id="file" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" required>
+<button>Upload</button></form><p id="r" role="status"></p>
+<script>document.getElementById('f').onsubmit=async e=>{{e.preventDefault();const d=new FormData();
+d.append('document_type',document.getElementById('t').value);d.append('file',document.getElementById('file').files[0]);
+const r=await fetch(location.pathname,{{method:'POST',body:d}});const j=await r.json();
+document.getElementById('r').textContent=r.ok?'Thank you, your document has been received.':j.detail;}}</script></body></html>"""
+
+DOCUMENT_NAMES = {"vat_certificate": "VAT registration certificate", "invoice": "Company invoice",
+                  "business_licence": "Business or professional licence",
+                  "trade_register_extract": "Extract of incorporation from the trade register"}
+
+
+@router.get("/uploads/{token}", response_class=HTMLResponse, tags=["applications"])
+def upload_form(token: str = TOKEN, session: Session = Depends(get_session)) -> HTMLResponse:
+    """The page the one-time upload link opens: choose the document type and the file."""
+    app = applications.upload_link_state(session, token)
+    options = "".join(f'<option value="{t}">{html.escape(DOCUMENT_NAMES.get(t, t))}</option>'
+                      for t in applications.ALLOWED_DOCUMENTS[app.vat_registered])
+    return HTMLResponse(_UPLOAD_FORM.format(company=html.escape(app.company_name), options=options))
+
+
 _FORM = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Set your password</title>
 <body><h1>Canon business account</h1><p>Set a new password for {email}.</p>
 <form id="f"><input type="password" id="p" minlength="10" required autocomplete="new-password">

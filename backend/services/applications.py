@@ -124,6 +124,11 @@ def _link_for(session: Session, token: str) -> UploadLink:
     return link
 
 
+def upload_link_state(session: Session, token: str) -> Application:
+    """The application a still usable upload link belongs to (for the upload page)."""
+    return session.get(Application, _link_for(session, token).application_id)
+
+
 def upload_document(session: Session, settings: Settings, *, token: str, document_type: str,
                     stream: BinaryIO) -> Document:
     """Store a document sent through a one-time link. The type is checked from the content."""

@@ -1,4 +1,5 @@
 """The customer's application and account: status, password e-mail and "what is my next step"."""
+import abc
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -11,7 +12,7 @@ from bot.actions.verification import start_verification
 from bot.backend_client import backend
 
 
-class AccountAction(Action):
+class AccountAction(Action, metaclass=abc.ABCMeta):
     """An action about the customer's own account.
 
     Verified customers get the real state of their account. Anonymous ones get the general
@@ -20,6 +21,10 @@ class AccountAction(Action):
     """
 
     general_response = None
+
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """Abstract, so that rasa-sdk does not register this base class as an action."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]

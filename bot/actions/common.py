@@ -32,3 +32,24 @@ async def ask_backend(dispatcher: CollectingDispatcher, call: Awaitable[T]) -> O
 def tier_names(tiers) -> str:
     """'Silver, Gold, Platinum' from the backend's tier list (names are product names)."""
     return ", ".join(t["name"] for t in tiers)
+
+
+async def continue_with(action_name: str, dispatcher: CollectingDispatcher, tracker, domain) -> list:
+    """Runs another of our actions right now, in this turn.
+
+    Used when a yes or a verification leads to what the customer asked for before. Running it
+    here, instead of returning FollowupAction, leaves no turn in which the policies would have
+    to guess what comes after it. Forms are run by Rasa itself, so they stay a FollowupAction.
+    """
+    import inspect
+
+    from rasa_sdk import Action
+    from rasa_sdk.events import FollowupAction
+    from rasa_sdk.utils import all_subclasses
+
+    if action_name.endswith("_form"):
+        return [FollowupAction(action_name)]
+    for cls in all_subclasses(Action):
+        if cls.__module__.startswith("bot.") and not inspect.isabstract(cls) and cls().name() == action_name:
+            return await cls().run(dispatcher, tracker, domain)
+    raise KeyError(f"no action named {action_name}")

@@ -11,7 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import formatting
 
-NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny"}
+# Small talk and bare data make poor "did you mean" suggestions.
+NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "greet", "goodbye", "thank", "cancel",
+                 "bot_challenge", "change_language"}
 
 
 class ActionAskAffirmation(Action):

@@ -33,7 +33,8 @@ class ValidateSlotMappings(ValidationAction):
         if (message.get("text") or "").startswith("/"):  # a button payload has no language
             return {}
         current = tracker.get_slot("language")
-        switched = language_detection.choose_language(message.get("text") or "", current)
+        understood = (message.get("intent") or {}).get("name") != "nlu_fallback"
+        switched = language_detection.choose_language(message.get("text") or "", current, understood)
         return {"language": switched} if switched else {}
 
     async def extract_offer(

@@ -3,8 +3,10 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.common import continue_with
 
 # What each accepted offer starts.
 ON_ACCEPT = {
@@ -26,7 +28,7 @@ class ActionAcceptOffer(Action):
         next_action = ON_ACCEPT.get(tracker.get_slot("offer"))
         events: List[EventType] = [SlotSet("offer", None)]
         if next_action:
-            events.append(FollowupAction(next_action))
+            events += await continue_with(next_action, dispatcher, tracker, domain)
         else:
             dispatcher.utter_message(response="utter_anything_else")
         return events

@@ -103,7 +103,8 @@ class ActionRegisterProduct(AccountAction):
             dispatcher.utter_message(response="utter_migrate_button_no_account")
             return []
         dispatcher.utter_message(response="utter_register_in_chat")
-        return [SlotSet(s, None) for s in PRODUCT_SLOTS] + [FollowupAction("product_form")]
+        # The form's slots are empty here: submitting or cancelling a form empties them.
+        return [FollowupAction("product_form")]
 
 
 class ProductDetailValidation:
@@ -207,9 +208,8 @@ class ActionGreenTick(AccountAction):
                                      missing=formatting.labels(product["missing"], language))
         first = incomplete[0]
         dispatcher.utter_message(response="utter_complete_details_now", product=first["model"])
-        return [SlotSet(s, None) for s in DETAIL_SLOTS] + [
-            SlotSet("product_id", str(first["id"])), SlotSet("product", first["model"]),
-            SlotSet("missing_details", first["missing"]), FollowupAction("product_details_form")]
+        return [SlotSet("product_id", str(first["id"])), SlotSet("product", first["model"]),
+                SlotSet("missing_details", first["missing"]), FollowupAction("product_details_form")]
 
 
 class ValidateProductDetailsForm(ProductDetailValidation, FormValidationAction):

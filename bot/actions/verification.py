@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import identity
+from bot.actions.common import continue_with
 from bot.backend_client import BackendError, BackendUnavailable, backend
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -90,5 +91,5 @@ class ActionVerificationDone(Action):
         dispatcher.utter_message(response="utter_verified")
         events.append(SlotSet("pending_action", None))
         if pending:
-            events.append(FollowupAction(pending))
+            events += await continue_with(pending, dispatcher, tracker, domain)
         return events

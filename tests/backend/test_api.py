@@ -331,3 +331,23 @@ def test_handoff_tickets(server):
         closed = c.post(f"/v1/staff/handoff/tickets/{t['ref']}/close", headers=server.staff,
                         json={"agent": winner, "note": "back to bot"})
         assert closed.json()["status"] == "closed"
+
+
+def test_upload_link_opens_a_page_with_the_accepted_documents(server):
+    with server.client() as c:
+        created, _ = _apply(server, c, vat_registered=False, vat_number=None)
+        path = "/" + created["upload_url"].split("127.0.0.1", 1)[1].split("/", 1)[1]
+        page = c.get(path)
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        assert "Saimaan Kuva Oy" in page.text and "Business or professional licence" in page.text
+        assert "VAT registration certificate" not in page.text
+        assert _upload(c, created["upload_url"], document_type="invoice").status_code == 201
+        _problem(c.get(path), 409, "link_used")
+
+
+def test_the_support_page_may_call_the_demo_endpoints_from_the_browser(server):
+    with server.client() as c:
+        r = c.options("/v1/demo/login-token", headers={"Origin": "http://localhost:8080",
+                                                       "Access-Control-Request-Method": "POST"})
+        assert r.status_code == 200
+        assert r.headers["access-control-allow-origin"] in ("*", "http://localhost:8080")

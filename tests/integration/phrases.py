@@ -37,7 +37,7 @@ JOIN_CPS = {
 }
 
 MIGRATE_PRODUCTS = {
-    "en": "how can I move the products from my old CPS account to the new one?",
+    "sv": "hur flyttar jag produkterna från mitt gamla CPS-konto till det nya?",
     "nb": "hvordan flytter jeg produktene fra den gamle CPS-kontoen til den nye?",
 }
 

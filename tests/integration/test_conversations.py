@@ -68,6 +68,8 @@ def test_green_tick_details_are_collected_and_the_tick_confirmed(chat, backend_s
     assert_said(replies, "utter_product_missing_details", language)
     for _ in range(4):
         answer = answer_for(replies, language)
+        if answer == "ZX4471902":
+            answer = f"ZX447190{LANGUAGES.index(language)}"  # serials are unique across accounts
         if answer is None:
             break
         replies = conversation.say(answer)
@@ -97,13 +99,14 @@ def test_enrolment_creates_a_membership_and_explains_the_invoice(chat, backend_s
     assert_said(again, "utter_already_member", language)
 
 
-@pytest.mark.parametrize("language", ["en", "nb"])
+@pytest.mark.parametrize("language", ["sv", "nb"])   # demo-en-migrate stays unmigrated for the slice test
 def test_products_are_migrated_on_request(chat, backend_service, language):
     conversation = chat(language, login_token(backend_service, f"demo-{language}-migrate"))
     replies = conversation.say(phrases.MIGRATE_PRODUCTS[language])
     assert_said(replies, "utter_offer_migration", language)
     replies = conversation.say(phrases.YES[language])
     assert_said(replies, "utter_migration_done", language)
+    assert not said(replies, "utter_offer_handoff", language)
     replies = conversation.say(phrases.MIGRATE_BUTTON_MISSING[language])
     assert_said(replies, "utter_migrate_button_already_migrated", language)
 
@@ -128,6 +131,7 @@ def test_an_anonymous_customer_verifies_by_code_and_continues(chat, backend_serv
     assert_said(replies, "utter_verified", language)
     expected = "utter_next_step_collect_points" if ref.endswith("480") else "utter_next_step_join"
     assert_said(replies, expected, language)
+    assert not said(replies, "utter_offer_handoff", language)
 
 
 def test_a_wrong_code_is_refused_and_nothing_is_revealed(chat):

@@ -58,3 +58,8 @@ def test_confirm_language_offers_buttons_when_no_language_was_named():
     messages, _ = run(ActionConfirmLanguage(), tracker("other language please", "en", "change_language"))
     assert messages[0]["response"] == "utter_ask_language"
     assert len(messages[0]["buttons"]) == 6
+
+
+def test_gibberish_the_nlu_did_not_understand_keeps_the_language():
+    _, events = run(ValidateSlotMappings(), tracker("asdkjh qwe zzz blorp", "en", intent="nlu_fallback"))
+    assert slot_value(events) == []
