@@ -42,6 +42,7 @@ async def evaluate(model: Path, out_dir: Path) -> Dict[str, dict]:
     from sklearn.metrics import accuracy_score, f1_score
 
     agent = Agent.load(str(model))
+    out_dir.mkdir(parents=True, exist_ok=True)
     results = {}
     for language in languages.supported():
         path = TEST_DIR / f"{language}.yml"

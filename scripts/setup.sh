@@ -20,6 +20,19 @@ find_python310() {
     return 1
 }
 
+# Browser tests drive Debian's Chromium (a test tool's own browser download fails offline).
+ensure_chromium() {
+    command -v chromium >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Chromium and its driver from Debian's packages"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null \
+            || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; }
+    else
+        echo "NOTE: Chromium is missing; browser tests need it (Debian/Ubuntu: sudo apt install chromium)." >&2
+    fi
+}
+ensure_chromium
+
 want_stamp=$(cat pyproject.toml "$LOCK" | sha256sum | cut -d' ' -f1)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want_stamp" ] && [ -x "$VENV/bin/python" ]; then
     exit 0

@@ -83,3 +83,16 @@ def test_application_answers_are_kept_when_the_backend_is_down(broken_backend):
     events = asyncio.run(application.ActionSubmitApplication().run(dispatcher, tracker(slots=slots), {}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_backend_unavailable"]
     assert events == []   # nothing reset: the customer can try again without retyping
+
+
+def test_a_crashing_action_answers_with_an_apology(monkeypatch):
+    import bot.actions  # noqa: F401  (installs the guard on every action)
+
+    async def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(backend, "request", broken)
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(products.ActionExplainMigrateButton().run(dispatcher, tracker(), {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_action_failed"]
+    assert events == []
