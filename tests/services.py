@@ -113,7 +113,7 @@ def start_rasa(tmp: Path, model: Path, action_url: str) -> Service:
         "TRACKER_DIALECT": "sqlite",
         "TRACKER_DB": str(tmp / "tracker.db"),
     }
-    service = Service("rasa", [str(BIN / "rasa"), "run", "--enable-api", "--port", str(port),
+    service = Service("rasa", [str(BIN / "rasa"), "run", "--enable-api", "--cors", "*", "--port", str(port),
                                "--model", str(model), "--endpoints", "endpoints.yml",
                                "--credentials", "credentials.yml"], env, tmp)
     service.url = f"http://127.0.0.1:{port}"

@@ -10,7 +10,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")   # Playwright's sync API holds an event loop: release it after the module
 def browser():
     if not CHROMIUM:
         pytest.fail("Chromium is not installed: run `make setup` (installs Debian's chromium) or apt install chromium")
