@@ -16,6 +16,7 @@ export TRACKER_DIALECT ?= sqlite
 export TRACKER_DB ?= $(CURDIR)/var/rasa_tracker.db
 export BACKEND_API_KEY ?= dev-action-key
 export BACKEND_STAFF_KEY ?= dev-staff-key
+export RASA_TOKEN ?= dev-rasa-token
 export LOGIN_TOKEN_SECRET ?= dev-login-secret
 export DEMO_MODE ?= 1
 export PYTHONPATH := $(CURDIR)
@@ -40,6 +41,7 @@ run: setup model db
 	@echo "  Support page with chat: http://localhost:$(WEB_PORT)/"
 	@echo "  Rasa server:            $(RASA_URL)  (REST webhook $(RASA_URL)/webhooks/rest/webhook)"
 	@echo "  Action server:          http://localhost:$(ACTION_PORT)/health"
+	@echo "  Agent console:          http://localhost:$(WEB_PORT)/agent.html  (agent key: $$BACKEND_STAFF_KEY)"
 	@echo "  Backend API docs:       $(BACKEND_URL)/docs"
 	@RASA_MODEL=$$($(BIN)/python -m bot.training) $(BIN)/honcho start -f Procfile
 
@@ -56,7 +58,7 @@ backend: db
 actions: setup
 	$(BIN)/rasa run actions --actions bot.actions --port $(ACTION_PORT)
 rasa: model
-	$(BIN)/rasa run --enable-api --cors '*' --port $(RASA_PORT) --model $$($(BIN)/python -m bot.training) --endpoints endpoints.yml --credentials credentials.yml
+	$(BIN)/rasa run --enable-api --auth-token $(RASA_TOKEN) --cors '*' --port $(RASA_PORT) --model $$($(BIN)/python -m bot.training) --endpoints endpoints.yml --credentials credentials.yml
 web: setup
 	$(BIN)/python -m web.serve --port $(WEB_PORT)
 

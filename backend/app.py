@@ -70,9 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     problems.install(app)
-    # The support-site page calls the demo endpoints from the browser (another origin).
+    # The support page (demo logins, chat history) and the agent console call the API from the browser.
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                       allow_headers=["Content-Type"])
+                       allow_headers=["Content-Type", "X-Staff-Key"])
 
     @app.middleware("http")
     async def _upload_size_guard(request: Request, call_next):

@@ -30,6 +30,9 @@ class Settings:
     public_url: str = "http://localhost:8000"
     demo_mode: bool = True
     cors_origins: tuple = ("*",)
+    # The Rasa server, for handoff: transcripts, agent replies, handing back (HTTP API token).
+    rasa_url: str = "http://localhost:5005"
+    rasa_token: str | None = None
     max_upload_bytes: int = 10 * 1024 * 1024
     # Optional SMTP relay for the outbox (e.g. `python -m smtpd -n -c DebuggingServer localhost:1025`).
     smtp_host: str | None = None
@@ -55,6 +58,8 @@ class Settings:
             upload_dir=Path(get("UPLOAD_DIR", str(VAR_DIR / "uploads"))),
             public_url=get("BACKEND_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
             demo_mode=_flag(env.get("DEMO_MODE"), True),
+            rasa_url=get("RASA_URL", "http://localhost:5005").rstrip("/"),
+            rasa_token=get("RASA_TOKEN", None),
             cors_origins=tuple(o.strip() for o in get("CORS_ORIGINS", "*").split(",") if o.strip()),
             max_upload_bytes=int(get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
             smtp_host=get("SMTP_HOST", None),

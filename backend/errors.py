@@ -37,6 +37,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "ticket_already_claimed": 409,
     "ticket_closed": 409,
     "not_assigned": 409,
+    "assistant_unavailable": 503,
     "idempotency_key_required": 400,
     "idempotency_key_invalid": 400,
     "auth_required": 401,

@@ -58,8 +58,14 @@ async def evaluate(model: Path, out_dir: Path) -> Dict[str, dict]:
             entities = {(e["entity"], str(e.get("value", "")).lower()) for e in parsed.get("entities", [])}
             entity_pairs.append((example["entities"], entities))
             per_intent.setdefault(example["intent"], []).append(intent == example["intent"])
+        by_entity = {}
+        for gold_set, pred_set in entity_pairs:
+            for name in {e for e, _ in gold_set | pred_set}:
+                by_entity.setdefault(name, []).append(({x for x in gold_set if x[0] == name},
+                                                       {x for x in pred_set if x[0] == name}))
         results[language] = {
             "examples": len(examples),
+            "entity_f1_by_type": {name: entity_scores(pairs)["f1"] for name, pairs in sorted(by_entity.items())},
             "intent_accuracy": accuracy_score(gold, predicted),
             "intent_macro_f1": f1_score(gold, predicted, average="macro", zero_division=0),
             "entity": entity_scores(entity_pairs),

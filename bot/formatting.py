@@ -13,7 +13,7 @@ from babel.numbers import format_decimal
 
 from bot import languages
 
-DEFAULT_FORMATS = {"date": "EEEE d MMMM", "short_date": "d MMMM y"}
+DEFAULT_FORMATS = {"date": "EEEE d MMMM", "short_date": "d MMMM y", "day_and_time": "EEEE d MMMM HH:mm"}
 
 
 @lru_cache(maxsize=None)
@@ -40,6 +40,15 @@ def day(value: Union[str, date, datetime, None], language: Optional[str], kind: 
         value = value.date()
     language = _locale(language)
     return format_date(value, _formats(language)[kind], locale=language)
+
+
+def moment(value: str, language: Optional[str]) -> str:
+    """A local date and time given as ISO with its offset, e.g. support opening hours."""
+    from babel.dates import format_datetime
+
+    when = datetime.fromisoformat(value)
+    language = _locale(language)
+    return format_datetime(when, _formats(language)["day_and_time"], tzinfo=when.tzinfo, locale=language)
 
 
 def number(value: Union[int, float], language: Optional[str]) -> str:

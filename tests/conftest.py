@@ -25,8 +25,14 @@ def live_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def backend_service(live_dir):
-    service = services.start_backend(live_dir)
+def rasa_port() -> int:
+    """Chosen first: the backend needs Rasa's address for handoffs, Rasa needs the action server."""
+    return services.free_port()
+
+
+@pytest.fixture(scope="session")
+def backend_service(live_dir, rasa_port):
+    service = services.start_backend(live_dir, f"http://127.0.0.1:{rasa_port}")
     yield service
     service.stop()
 
@@ -39,8 +45,8 @@ def action_service(live_dir, backend_service):
 
 
 @pytest.fixture(scope="session")
-def rasa_service(live_dir, model_path, action_service):
-    service = services.start_rasa(live_dir, model_path, action_service.url)
+def rasa_service(live_dir, model_path, action_service, rasa_port):
+    service = services.start_rasa(live_dir, model_path, action_service.url, rasa_port)
     yield service
     service.stop()
 

@@ -33,3 +33,9 @@ def said(replies: List[dict], response: str, language: str) -> bool:
 def assert_said(replies: List[dict], response: str, language: str) -> None:
     text = "\n".join(r.get("text") or "" for r in replies)
     assert said(replies, response, language), f"expected {response} in {language}, got:\n{text}"
+
+
+def said_something_in(replies: List[dict], language: str) -> bool:
+    """True if every reply is one of the language's responses."""
+    names = list(_responses(language))
+    return bool(replies) and all(any(said([reply], name, language) for name in names) for reply in replies)

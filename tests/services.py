@@ -73,6 +73,9 @@ class Service:
             return "(no log)"
 
 
+RASA_TOKEN = "test-rasa-token"
+
+
 def backend_env(tmp: Path) -> Dict[str, str]:
     return {
         "DATABASE_URL": f"sqlite:///{tmp / 'backend.db'}",
@@ -84,8 +87,8 @@ def backend_env(tmp: Path) -> Dict[str, str]:
     }
 
 
-def start_backend(tmp: Path) -> Service:
-    env = backend_env(tmp)
+def start_backend(tmp: Path, rasa_url: str = "http://127.0.0.1:9") -> Service:
+    env = {**backend_env(tmp), "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN}
     port = free_port()
     env["BACKEND_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     for step in (["migrate"], ["demo-data"]):
@@ -106,20 +109,20 @@ def start_action_server(tmp: Path, backend_url: str) -> Service:
     return service.start().wait_for_url(f"{service.url}/health", timeout=120)
 
 
-def start_rasa(tmp: Path, model: Path, action_url: str) -> Service:
-    port = free_port()
+def start_rasa(tmp: Path, model: Path, action_url: str, port: int) -> Service:
     env = {
         "ACTION_ENDPOINT_URL": f"{action_url}/webhook",
         "TRACKER_DIALECT": "sqlite",
         "TRACKER_DB": str(tmp / "tracker.db"),
     }
-    service = Service("rasa", [str(BIN / "rasa"), "run", "--enable-api", "--cors", "*", "--port", str(port),
+    service = Service("rasa", [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", RASA_TOKEN, "--cors", "*",
+                               "--port", str(port),
                                "--model", str(model), "--endpoints", "endpoints.yml",
                                "--credentials", "credentials.yml"], env, tmp)
     service.url = f"http://127.0.0.1:{port}"
 
     def model_loaded() -> bool:
-        status = requests.get(f"{service.url}/status", timeout=2)
+        status = requests.get(f"{service.url}/status", params={"token": RASA_TOKEN}, timeout=2)
         return status.status_code == 200 and bool(status.json().get("model_id"))
 
     return service.start().wait_until(model_loaded, timeout=240)

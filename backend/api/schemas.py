@@ -348,6 +348,23 @@ class TicketOut(Out):
     claimed_at: Optional[datetime]
     closed_at: Optional[datetime]
     close_note: Optional[str]
+    queue_position: Optional[int]
+    within_support_hours: Optional[bool]
+    next_opening: Optional[datetime]
+    next_opening_local: Optional[str]   # in the support team's time zone, for the customer
+
+
+class AgentMessageIn(In):
+    agent: str = Field(..., min_length=1, max_length=100)
+    text: str = Field(..., min_length=1, max_length=2000)
+
+
+class TranscriptLineOut(Out):
+    who: str
+    agent: Optional[str]
+    text: str
+    buttons: List[dict] = []
+    at: Optional[float]
 
 
 class ClaimIn(In):

@@ -1,7 +1,7 @@
 """Handoff tickets: the bot asks for a human; agents claim (one agent only) and close them."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
@@ -39,6 +39,25 @@ def list_tickets(session: Session, status: str | None = None, conversation_id: s
     if conversation_id:
         stmt = stmt.where(HandoffTicket.conversation_id == conversation_id)
     return list(session.execute(stmt).scalars())
+
+
+def queue_position(session: Session, ticket: HandoffTicket) -> int | None:
+    """1 for the next conversation an agent will take; None once taken or closed."""
+    if ticket.status != "open":
+        return None
+    ahead = session.execute(select(func.count()).select_from(HandoffTicket).where(
+        HandoffTicket.status == "open", HandoffTicket.id < ticket.id)).scalar_one()
+    return ahead + 1
+
+
+def require_claimed_by(session: Session, ref: str, agent: str) -> HandoffTicket:
+    """The ticket an agent may write in: claimed by that agent and not closed."""
+    ticket = get_ticket(session, ref)
+    if ticket.status == "closed":
+        raise DomainError("ticket_closed", "This conversation is closed")
+    if ticket.status != "claimed" or ticket.assigned_agent != agent.strip():
+        raise DomainError("not_assigned", "Claim the conversation before replying")
+    return ticket
 
 
 def claim_ticket(session: Session, ref: str, agent: str) -> HandoffTicket:

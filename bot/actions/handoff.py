@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import identity, languages
+from bot import formatting, identity, languages
 from bot.backend_client import BackendError, backend
 
 SUMMARY_SLOTS = ("diagnosis", "company_name", "country", "product", "serial_number", "tier", "payment_method")
@@ -40,9 +40,15 @@ class ActionHandoff(Action):
         ticket = {"conversation_id": tracker.sender_id, "language": language,
                   "reason": reason, "summary": summary(tracker)}
         try:
-            await backend.request("POST", "/v1/handoff/tickets", identity.customer_token(tracker), json=ticket)
+            opened = await backend.request("POST", "/v1/handoff/tickets", identity.customer_token(tracker),
+                                           json=ticket)
         except BackendError:
             dispatcher.utter_message(response="utter_handoff_unavailable")
             return []
-        dispatcher.utter_message(response="utter_handoff")
+        if opened.get("within_support_hours") is False:
+            dispatcher.utter_message(response="utter_handoff_outside_hours",
+                                     next_opening=formatting.moment(opened["next_opening_local"], language))
+        else:
+            dispatcher.utter_message(response="utter_handoff")
+            dispatcher.utter_message(response="utter_queue_position", position=opened.get("queue_position") or 1)
         return [ConversationPaused()]

@@ -328,9 +328,15 @@ def test_handoff_tickets(server):
     winner = next(a for s, a in results if s == 200)
     with server.client() as c:
         assert c.get(f"/v1/handoff/tickets/{t['ref']}", headers=server.api).json()["assigned_agent"] == winner
+        loser = "bo" if winner == "anna" else "anna"
+        _problem(c.post(f"/v1/staff/handoff/tickets/{t['ref']}/messages", headers=server.staff,
+                        json={"agent": loser, "text": "hello"}), 409, "not_assigned")
         closed = c.post(f"/v1/staff/handoff/tickets/{t['ref']}/close", headers=server.staff,
                         json={"agent": winner, "note": "back to bot"})
         assert closed.json()["status"] == "closed"
+        # A reply to a closed conversation is refused, whoever sends it.
+        _problem(c.post(f"/v1/staff/handoff/tickets/{t['ref']}/messages", headers=server.staff,
+                        json={"agent": winner, "text": "are you still there?"}), 409, "ticket_closed")
 
 
 def test_upload_link_opens_a_page_with_the_accepted_documents(server):

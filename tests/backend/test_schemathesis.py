@@ -28,6 +28,14 @@ def auth_headers(server):
     return {**server.customer(token), **server.staff}
 
 
+def no_server_error_but_a_down_assistant(response, case):
+    """5xx is a failure, except the documented 503 `assistant_unavailable` of the handoff endpoints
+    that need the Rasa server, which this backend-only test does not start."""
+    if response.status_code == 503 and response.json().get("code") == "assistant_unavailable":
+        return None
+    return not_a_server_error(response, case)
+
+
 STATUSES: dict = {}
 schema = schemathesis.from_pytest_fixture("api_schema")
 
@@ -39,5 +47,5 @@ def test_no_input_gives_a_server_error(case, auth_headers):
     # Valid credentials win over generated ones, so the requests reach the services.
     headers = {**(case.headers or {}), **auth_headers}
     response = case.call(headers=headers, timeout=30)
-    case.validate_response(response, checks=(not_a_server_error,))
+    case.validate_response(response, checks=(no_server_error_but_a_down_assistant,))
     STATUSES.setdefault(f"{case.method} {case.path}", set()).add(response.status_code)

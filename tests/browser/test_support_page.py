@@ -21,6 +21,7 @@ def test_a_customer_chats_on_the_support_page(browser, web_service):
     context = browser.new_context()
     page = context.new_page()
     page.goto(web_service.url)
+    page.wait_for_selector("body[data-ready=true]")
     page.select_option("#site-language", "fi")
     assert page.inner_text("h1") == "Yritystili ja CPS-jäsenyys"
     page.wait_for_function("document.querySelectorAll('#demo-customer option').length > 1")
@@ -35,6 +36,10 @@ def test_a_customer_chats_on_the_support_page(browser, web_service):
     page.screenshot(path=str(REPORTS / "support-page.png"), full_page=True)
 
     page.reload()
-    page.wait_for_selector(".msg.bot")
-    assert "\n".join(bot_texts(page)) == answer   # the history survives a reload
+    page.wait_for_selector("body[data-ready=true]")
+    assert "\n".join(bot_texts(page)) == answer   # the history survives a reload …
+    other_tab = context.new_page()
+    other_tab.goto(web_service.url)
+    other_tab.wait_for_selector("body[data-ready=true]")
+    assert "\n".join(bot_texts(other_tab)) == answer   # … and is the same in another tab
     context.close()

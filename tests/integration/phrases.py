@@ -43,7 +43,7 @@ MIGRATE_PRODUCTS = {
 
 NEXT_STEP = {
     "en": "what should I do next with my account?",
-    "et": "mis on minu järgmine samm?",
+    "et": "mida ma peaksin nüüd oma kontoga edasi tegema?",
 }
 
 YES = {"en": "yes please", "fi": "kyllä kiitos", "et": "jah palun", "nb": "ja takk", "lt": "taip, prašau",
@@ -75,3 +75,91 @@ THANKS = {"en": "thanks a lot!", "fi": "kiitos paljon!", "et": "suur aitäh!", "
           "lt": "labai ačiū!", "sv": "tack så mycket!"}
 BYE = {"en": "bye for now", "fi": "heippa", "et": "head aega", "nb": "ha det bra", "lt": "viso gero",
        "sv": "hej då"}
+
+APPLY = {
+    "en": "I'd like to apply for a Canon business account right now",
+    "fi": "haluaisin hakea Canonin yritystiliä nyt heti",
+    "et": "tahaksin kohe Canoni ärikontot taotleda",
+    "nb": "jeg vil søke om en Canon-bedriftskonto nå",
+    "lt": "norėčiau dabar pateikti paraišką Canon verslo paskyrai",
+    "sv": "jag vill ansöka om ett Canon-företagskonto nu",
+}
+REGISTER_PRODUCT = {
+    "en": "I bought a new camera body, how do I register it?",
+    "fi": "ostin uuden kameranrungon, miten rekisteröin sen?",
+    "et": "ostsin uue kaamera kere, kuidas ma selle registreerin?",
+    "nb": "jeg har kjøpt et nytt kamerahus, hvordan registrerer jeg det?",
+    "lt": "nusipirkau naują fotoaparatą, kaip jį užregistruoti?",
+    "sv": "jag har köpt ett nytt kamerahus, hur registrerar jag det?",
+}
+STATUS = {
+    "en": "I applied three days ago and my account still isn't ready, what's going on?",
+    "fi": "hain tiliä kolme päivää sitten eikä se ole vieläkään valmis, mikä kestää?",
+    "et": "esitasin taotluse kolm päeva tagasi ja konto pole ikka valmis, mis toimub?",
+    "nb": "jeg søkte for tre dager siden og kontoen er fortsatt ikke klar, hva skjer?",
+    "lt": "paraišką pateikiau prieš tris dienas, o paskyra vis dar neparuošta, kas vyksta?",
+    "sv": "jag ansökte för tre dagar sedan och kontot är fortfarande inte klart, vad händer?",
+}
+PASSWORD = {
+    "en": "I never got the email from donotreply to set my password",
+    "fi": "en ole saanut donotreply-viestiä salasanan asettamista varten",
+    "et": "ma pole saanud donotreply kirja parooli määramiseks",
+    "nb": "jeg har aldri fått e-posten fra donotreply for å sette passordet",
+    "lt": "negavau laiško iš donotreply slaptažodžiui nustatyti",
+    "sv": "jag har aldrig fått mejlet från donotreply för att sätta mitt lösenord",
+}
+POINTS = {
+    "en": "how many points do I have at the moment?",
+    "fi": "montako pistettä minulla on tällä hetkellä?",
+    "et": "mitu punkti mul praegu on?",
+    "nb": "hvor mange poeng har jeg nå?",
+    "lt": "kiek taškų šiuo metu turiu?",
+    "sv": "hur många poäng har jag just nu?",
+}
+TIERS = {
+    "en": "which membership levels can I choose with my points?",
+    "fi": "mitkä jäsenyystasot voin valita pisteilläni?",
+    "et": "milliseid liikmelisuse tasemeid saan oma punktidega valida?",
+    "nb": "hvilke medlemsnivåer kan jeg velge med poengene mine?",
+    "lt": "kokius narystės lygius galiu pasirinkti su savo taškais?",
+    "sv": "vilka medlemsnivåer kan jag välja med mina poäng?",
+}
+INVOICE = {
+    "en": "when will my card actually be charged for the membership?",
+    "fi": "milloin jäsenyysmaksu oikeasti veloitetaan kortiltani?",
+    "et": "millal mu kaardilt liikmemaks tegelikult maha võetakse?",
+    "nb": "når blir kortet mitt faktisk belastet for medlemskapet?",
+    "lt": "kada iš tikrųjų bus nuskaityti pinigai nuo mano kortelės už narystę?",
+    "sv": "när dras pengarna för medlemskapet faktiskt från mitt kort?",
+}
+NUMBER = {
+    "en": "will I keep my old CPS membership number?",
+    "fi": "säilyykö vanha CPS-jäsennumeroni?",
+    "et": "kas mu vana CPS-i liikmenumber jääb samaks?",
+    "nb": "beholder jeg det gamle CPS-medlemsnummeret mitt?",
+    "lt": "ar išliks mano senas CPS narystės numeris?",
+    "sv": "får jag behålla mitt gamla CPS-medlemsnummer?",
+}
+START = {
+    "en": "can I use the membership straight away or do I have to wait for the payment?",
+    "fi": "voinko käyttää jäsenyyttä heti vai pitääkö odottaa maksua?",
+    "et": "kas saan liikmelisust kohe kasutada või pean makset ootama?",
+    "nb": "kan jeg bruke medlemskapet med en gang, eller må jeg vente på betalingen?",
+    "lt": "ar galiu naudotis naryste iš karto, ar turiu laukti apmokėjimo?",
+    "sv": "kan jag använda medlemskapet direkt eller måste jag vänta på betalningen?",
+}
+HUMAN = {
+    "en": "can I speak to someone from support please",
+    "fi": "voinko puhua jonkun asiakastuen ihmisen kanssa",
+    "et": "kas saaksin rääkida klienditoe inimesega",
+    "nb": "kan jeg få snakke med en person fra kundestøtte",
+    "lt": "ar galiu pasikalbėti su palaikymo tarnybos žmogumi",
+    "sv": "kan jag få prata med en person på supporten",
+}
+CANCEL = {"en": "cancel", "fi": "peruuta", "et": "tühista", "nb": "avbryt", "lt": "atšaukti", "sv": "avbryt"}
+NEXT_STEP.update({
+    "fi": "mikä on seuraava askeleeni?",
+    "nb": "hva er neste steg for meg?",
+    "lt": "ką man dabar toliau daryti su paskyra?",
+    "sv": "vad ska jag göra härnäst med mitt konto?",
+})

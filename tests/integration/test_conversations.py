@@ -141,3 +141,95 @@ def test_a_wrong_code_is_refused_and_nothing_is_revealed(chat):
     replies = conversation.say("000000")
     assert_said(replies, "utter_invalid_code", "en")
     assert not said(replies, "utter_verified", "en")
+
+
+@pytest.mark.parametrize("language,country,vat", [("en", "Ireland", "IE6388047V"), ("lt", "Lietuva", "LT119511515")])
+def test_applying_in_the_chat_creates_the_application_with_an_upload_link(chat, backend_service, language,
+                                                                          country, vat):
+    conversation = chat(language)
+    assert_said(conversation.say(phrases.APPLY[language]), "utter_ask_company_name", language)
+    assert_said(conversation.say("Lumen Kadras Ltd"), "utter_ask_country", language)
+    assert_said(conversation.say(country), "utter_ask_vat_registered", language)
+    assert_said(conversation.say("/affirm"), "utter_ask_vat_number", language)
+    replies = conversation.say("12345")
+    assert_said(replies, "utter_vat_invalid", language)        # re-asked with the expected format
+    assert_said(conversation.say(vat), "utter_ask_contact_email", language)
+    email = f"apply-{language}@lumen.example.com"
+    assert_said(conversation.say(email), "utter_ask_old_cps_email", language)
+    replies = conversation.say("/deny")
+    assert_said(replies, "utter_application_summary", language)
+    assert email in replies[0]["text"] and vat in replies[0]["text"]
+    replies = conversation.say("/affirm")
+    assert_said(replies, "utter_application_created", language)
+    upload_url = re.search(r"https?://\S+/v1/uploads/\S+", replies[0]["text"]).group(0)
+    page = requests.get(upload_url, timeout=10)
+    assert page.status_code == 200 and "Lumen Kadras Ltd" in page.text
+
+
+@pytest.mark.parametrize("language,ref", [("sv", "demo-sv-points-2700"), ("et", "demo-et-no-old-email")])
+def test_registering_a_product_in_the_chat(chat, backend_service, language, ref):
+    conversation = chat(language, login_token(backend_service, ref))
+    replies = conversation.say(phrases.REGISTER_PRODUCT[language])
+    assert_said(replies, "utter_ask_product", language)
+    assert_said(conversation.say("EOS R6 Mark II"), "utter_ask_serial_number", language)
+    assert_said(conversation.say(f"QX55{LANGUAGES.index(language)}1208"), "utter_ask_purchase_date", language)
+    assert_said(conversation.say("2099-01-01"), "utter_purchase_date_in_future", language)
+    assert_said(conversation.say("2024-03-12"), "utter_ask_country_of_purchase", language)
+    assert_said(conversation.say({"sv": "Sverige", "et": "Eesti"}[language]), "utter_ask_dealer", language)
+    replies = conversation.say("Photopoint")
+    assert_said(replies, "utter_product_registered", language)
+    products = requests.get(f"{backend_service.url}/v1/me/products", timeout=10, headers={
+        "X-API-Key": "test-action-key", "Authorization": f"Bearer {login_token(backend_service, ref)}"}).json()
+    assert any(p["model"] == "EOS R6 Mark II" and p["green_tick"] for p in products["products"])
+
+
+def test_cancelling_a_form_keeps_nothing(chat, backend_service):
+    conversation = chat("fi", login_token(backend_service, "demo-fi-no-old-email"))
+    assert_said(conversation.say(phrases.REGISTER_PRODUCT["fi"]), "utter_ask_product", "fi")
+    assert_said(conversation.say("EOS R8"), "utter_ask_serial_number", "fi")
+    assert_said(conversation.say(phrases.CANCEL["fi"]), "utter_cancelled", "fi")
+    assert_said(conversation.say(phrases.HOW_TO_REGISTER["fi"]), "utter_how_to_register", "fi")
+
+
+@pytest.mark.parametrize("language", ["fi", "nb"])
+def test_a_pending_application_gets_its_decision_date(chat, backend_service, language):
+    conversation = chat(language, login_token(backend_service, f"demo-{language}-pending"))
+    replies = conversation.say(phrases.STATUS[language])
+    assert_said(replies, "utter_application_submitted", language)
+    due = requests.get(f"{backend_service.url}/v1/me", timeout=10, headers={
+        "X-API-Key": "test-action-key",
+        "Authorization": f"Bearer {login_token(backend_service, f'demo-{language}-pending')}"}).json()["decision_due"]
+    from bot.formatting import day
+
+    assert day(due, language) in replies[0]["text"]
+
+
+@pytest.mark.parametrize("language", ["lt", "en"])
+def test_asking_for_a_person_opens_a_ticket_and_pauses_the_bot(chat, backend_service, language):
+    conversation = chat(language, login_token(backend_service, f"demo-{language}-no-old-email"))
+    conversation.say(phrases.MIGRATE_BUTTON_MISSING[language])
+    replies = conversation.say("/request_human")
+    tickets = requests.get(f"{backend_service.url}/v1/staff/handoff/tickets",
+                           params={"conversation_id": conversation.sender},
+                           headers={"X-Staff-Key": "test-staff-key"}, timeout=10).json()
+    assert len(tickets) == 1
+    ticket = tickets[0]
+    if ticket["within_support_hours"]:
+        assert_said(replies, "utter_handoff", language)
+        assert_said(replies, "utter_queue_position", language)
+    else:   # told when support opens, in the market's time
+        assert_said(replies, "utter_handoff_outside_hours", language)
+    assert ticket["language"] == language and ticket["customer_ref"] == f"demo-{language}-no-old-email"
+    assert "diagnosis: no_old_email" in ticket["summary"]
+    assert phrases.MIGRATE_BUTTON_MISSING[language] in ticket["summary"]
+    assert conversation.say(phrases.HOW_TO_REGISTER[language]) == []   # paused: a person answers now
+
+
+def test_repeated_misunderstanding_offers_a_person(chat):
+    conversation = chat("en")
+    replies = conversation.say("qwxz plomb vrrk")
+    assert_said(replies, "utter_did_you_mean", "en")
+    replies = conversation.say("/out_of_scope")
+    assert_said(replies, "utter_ask_rephrase", "en")
+    replies = conversation.say("zzkr blorf mnnq")
+    assert_said(replies, "utter_offer_handoff", "en")

@@ -20,7 +20,8 @@ def user(text, intent):
 def stories_for(language):
     p = {name: getattr(phrases, name)[language] for name in
          ("GREET", "HOW_TO_REGISTER", "DOCUMENTS", "PAYMENT", "MIGRATE_BUTTON_MISSING", "JOIN_CPS",
-          "GREEN_TICK_MISSING", "YES", "NO", "THANKS", "BYE")}
+          "GREEN_TICK_MISSING", "YES", "NO", "THANKS", "BYE", "STATUS", "PASSWORD", "POINTS", "TIERS", "INVOICE",
+          "NUMBER", "START", "NEXT_STEP", "REGISTER_PRODUCT", "APPLY", "CANCEL", "HUMAN")}
     return [
         {"story": f"{language}: guidance from greeting to goodbye", "steps": [
             user(p["GREET"], "greet"), {"action": "utter_greet"},
@@ -42,6 +43,29 @@ def stories_for(language):
         ]},
         {"story": f"{language}: a product without a green tick", "steps": [
             user(p["GREEN_TICK_MISSING"], "green_tick_missing"), {"action": "action_green_tick"},
+        ]},
+        {"story": f"{language}: the account questions, one after the other", "steps": [
+            user(p["STATUS"], "check_application_status"), {"action": "action_application_status"},
+            user(p["PASSWORD"], "password_help"), {"action": "action_password_help"},
+            user(p["POINTS"], "check_points"), {"action": "action_check_points"},
+            user(p["TIERS"], "ask_tiers"), {"action": "action_tiers"},
+            user(p["INVOICE"], "ask_invoice_charge"), {"action": "action_invoice_info"},
+            user(p["NUMBER"], "ask_membership_number"), {"action": "utter_ask_membership_number"},
+            user(p["START"], "ask_membership_start"), {"action": "utter_ask_membership_start"},
+            user(p["NEXT_STEP"], "ask_next_step"), {"action": "action_next_step"},
+        ]},
+        {"story": f"{language}: registering a product in the chat", "steps": [
+            user(p["REGISTER_PRODUCT"], "register_product"), {"action": "action_register_product"},
+        ]},
+        {"story": f"{language}: applying in the chat, then cancelling", "steps": [
+            user(p["APPLY"], "apply_business_account"), {"action": "utter_apply_business_account"},
+            {"action": "application_form"}, {"active_loop": "application_form"},
+            {"slot_was_set": [{"requested_slot": "company_name"}]},
+            user(p["CANCEL"], "cancel"), {"action": "action_deactivate_loop"}, {"active_loop": None},
+            {"slot_was_set": [{"requested_slot": None}]}, {"action": "action_cancel_form"},
+        ]},
+        {"story": f"{language}: asking for a person", "steps": [
+            user(p["HUMAN"], "request_human"), {"action": "action_handoff"},
         ]},
     ]
 

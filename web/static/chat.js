@@ -1,42 +1,72 @@
-// Support-site page: a small chat widget over Rasa's REST channel.
-// The site's locale and, when a demo customer is chosen, a signed login token travel as
-// message metadata; the bot answers in the conversation's language.
+// Support-site page: the chat widget, over Rasa's socket.io channel.
+// The site's locale and, for a logged-in (demo) customer, a signed login token travel as message
+// metadata. The history comes from the conversation itself (backend → Rasa tracker), so it
+// survives reloads and is the same in every tab; agents' replies arrive on the same socket.
 (function () {
   const LABELS = {
-    en: { headline: "Business account and CPS membership", intro: "Ask our assistant how to open a Canon Digital Business account and activate your CPS membership.", placeholder: "Type your message", send: "Send", demoCustomer: "Logged in as", anonymous: "(not logged in)", language: "Language" },
-    fi: { headline: "Yritystili ja CPS-jäsenyys", intro: "Kysy avustajaltamme, miten avaat Canon Digital Business -tilin ja aktivoit CPS-jäsenyyden.", placeholder: "Kirjoita viestisi", send: "Lähetä", demoCustomer: "Kirjautuneena", anonymous: "(ei kirjautunut)", language: "Kieli" },
-    et: { headline: "Ärikonto ja CPS-i liikmelisus", intro: "Küsige meie assistendilt, kuidas luua Canoni digitaalne ärikonto ja aktiveerida CPS-i liikmelisus.", placeholder: "Kirjutage oma sõnum", send: "Saada", demoCustomer: "Sisse logitud kui", anonymous: "(pole sisse logitud)", language: "Keel" },
-    nb: { headline: "Bedriftskonto og CPS-medlemskap", intro: "Spør assistenten vår hvordan du oppretter en digital Canon-bedriftskonto og aktiverer CPS-medlemskapet.", placeholder: "Skriv meldingen din", send: "Send", demoCustomer: "Logget inn som", anonymous: "(ikke logget inn)", language: "Språk" },
-    lt: { headline: "Verslo paskyra ir CPS narystė", intro: "Paklauskite mūsų asistento, kaip susikurti „Canon Digital Business“ paskyrą ir suaktyvinti CPS narystę.", placeholder: "Įveskite žinutę", send: "Siųsti", demoCustomer: "Prisijungta kaip", anonymous: "(neprisijungta)", language: "Kalba" },
-    sv: { headline: "Företagskonto och CPS-medlemskap", intro: "Fråga vår assistent hur du skapar ett Canon-företagskonto och aktiverar ditt CPS-medlemskap.", placeholder: "Skriv ditt meddelande", send: "Skicka", demoCustomer: "Inloggad som", anonymous: "(inte inloggad)", language: "Språk" },
+    en: { headline: "Business account and CPS membership", intro: "Ask our assistant how to open a Canon Digital Business account and activate your CPS membership.", placeholder: "Type your message", send: "Send", demoCustomer: "Logged in as", anonymous: "(not logged in)", language: "Language", offline: "Connection lost, reconnecting…", typing: "The assistant is typing…" },
+    fi: { headline: "Yritystili ja CPS-jäsenyys", intro: "Kysy avustajaltamme, miten avaat Canon Digital Business -tilin ja aktivoit CPS-jäsenyyden.", placeholder: "Kirjoita viestisi", send: "Lähetä", demoCustomer: "Kirjautuneena", anonymous: "(ei kirjautunut)", language: "Kieli", offline: "Yhteys katkesi, yhdistetään uudelleen…", typing: "Avustaja kirjoittaa…" },
+    et: { headline: "Ärikonto ja CPS-i liikmelisus", intro: "Küsige meie assistendilt, kuidas luua Canoni digitaalne ärikonto ja aktiveerida CPS-i liikmelisus.", placeholder: "Kirjutage oma sõnum", send: "Saada", demoCustomer: "Sisse logitud kui", anonymous: "(pole sisse logitud)", language: "Keel", offline: "Ühendus katkes, ühendan uuesti…", typing: "Assistent kirjutab…" },
+    nb: { headline: "Bedriftskonto og CPS-medlemskap", intro: "Spør assistenten vår hvordan du oppretter en digital Canon-bedriftskonto og aktiverer CPS-medlemskapet.", placeholder: "Skriv meldingen din", send: "Send", demoCustomer: "Logget inn som", anonymous: "(ikke logget inn)", language: "Språk", offline: "Forbindelsen ble brutt, kobler til igjen…", typing: "Assistenten skriver…" },
+    lt: { headline: "Verslo paskyra ir CPS narystė", intro: "Paklauskite mūsų asistento, kaip susikurti „Canon Digital Business“ paskyrą ir suaktyvinti CPS narystę.", placeholder: "Įveskite žinutę", send: "Siųsti", demoCustomer: "Prisijungta kaip", anonymous: "(neprisijungta)", language: "Kalba", offline: "Ryšys nutrūko, jungiamasi iš naujo…", typing: "Asistentas rašo…" },
+    sv: { headline: "Företagskonto och CPS-medlemskap", intro: "Fråga vår assistent hur du skapar ett Canon-företagskonto och aktiverar ditt CPS-medlemskap.", placeholder: "Skriv ditt meddelande", send: "Skicka", demoCustomer: "Inloggad som", anonymous: "(inte inloggad)", language: "Språk", offline: "Anslutningen bröts, ansluter igen…", typing: "Assistenten skriver…" },
   };
   const NAMES = { en: "English", fi: "suomi", et: "eesti", nb: "norsk bokmål", lt: "lietuvių", sv: "svenska" };
 
   const $ = (id) => document.getElementById(id);
   const state = {
     config: null,
+    socket: null,
     language: localStorage.getItem("cps.language") || "en",
     sender: localStorage.getItem("cps.sender") || ("web-" + crypto.randomUUID()),
-    token: null,
-    history: JSON.parse(localStorage.getItem("cps.history") || "[]"),
+    token: sessionStorage.getItem("cps.token"),
+    typingTimer: null,
   };
   localStorage.setItem("cps.sender", state.sender);
+  const tabs = "BroadcastChannel" in window ? new BroadcastChannel("cps-chat-" + state.sender) : null;
+
+  function labels() { return LABELS[state.language] || LABELS.en; }
 
   function applyLabels() {
-    const labels = LABELS[state.language] || LABELS.en;
     document.documentElement.lang = state.language;
-    document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = labels[el.dataset.i18n]; });
-    $("chat-input").placeholder = labels.placeholder;
+    document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = labels()[el.dataset.i18n]; });
+    $("chat-input").placeholder = labels().placeholder;
+    $("chat-typing").textContent = labels().typing;
+    $("chat-status").textContent = labels().offline;
+  }
+
+  // Text, links and **bold** / *italic*, built as DOM nodes (never innerHTML of message text).
+  function formatted(text) {
+    const fragment = document.createDocumentFragment();
+    const pattern = /(https?:\/\/[^\s]+[^\s.,;:!?)])|\*\*([^*]+)\*\*|\*([^*]+)\*/g;
+    let last = 0, match;
+    while ((match = pattern.exec(text)) !== null) {
+      fragment.appendChild(document.createTextNode(text.slice(last, match.index)));
+      let node;
+      if (match[1]) {
+        node = document.createElement("a");
+        node.href = match[1]; node.textContent = match[1]; node.target = "_blank"; node.rel = "noopener";
+      } else {
+        node = document.createElement(match[2] ? "strong" : "em");
+        node.textContent = match[2] || match[3];
+      }
+      fragment.appendChild(node);
+      last = pattern.lastIndex;
+    }
+    fragment.appendChild(document.createTextNode(text.slice(last)));
+    return fragment;
   }
 
   function render(entry) {
     const div = document.createElement("div");
     div.className = "msg " + entry.who;
-    div.textContent = entry.text || "";
-    if (entry.buttons && entry.buttons.length) {
+    if (entry.who === "agent") div.setAttribute("aria-label", "CPS Priority Support");
+    div.appendChild(formatted(entry.text || ""));
+    const buttons = entry.buttons || [];
+    if (buttons.length) {
       const row = document.createElement("div");
       row.className = "buttons";
-      entry.buttons.forEach((b) => {
+      buttons.forEach((b) => {
         const button = document.createElement("button");
         button.type = "button";
         button.textContent = b.title;
@@ -49,55 +79,74 @@
     $("chat-log").scrollTop = $("chat-log").scrollHeight;
   }
 
-  function remember(entry) {
-    state.history.push(entry);
-    localStorage.setItem("cps.history", JSON.stringify(state.history.slice(-200)));
-    render(entry);
+  function typing(on) {
+    clearTimeout(state.typingTimer);
+    $("chat-typing").hidden = !on;
+    if (on) state.typingTimer = setTimeout(() => typing(false), 15000);
   }
 
-  async function send(message, shown) {
-    remember({ who: "user", text: shown || message });
-    $("chat-typing").hidden = false;
+  function send(message, shown) {
     const metadata = { language: state.language };
     if (state.token) metadata.login_token = state.token;
+    const entry = { who: "user", text: shown || message };
+    render(entry);
+    if (tabs) tabs.postMessage(entry);
+    typing(true);
+    // socket.io buffers the message while the connection is down and sends it on reconnect.
+    state.socket.emit("user_uttered", { message, session_id: state.sender, metadata });
+  }
+
+  async function loadHistory() {
+    $("chat-log").replaceChildren();
     try {
-      const response = await fetch(state.config.rasaUrl + "/webhooks/rest/webhook", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender: state.sender, message, metadata }),
-      });
-      const replies = await response.json();
-      replies.forEach((r) => remember({ who: "bot", text: r.text, buttons: r.buttons }));
-    } catch (error) {
-      remember({ who: "bot", text: "⚠ The assistant cannot be reached right now. Please try again in a moment." });
-    } finally {
-      $("chat-typing").hidden = true;
-    }
+      const response = await fetch(`${state.config.backendUrl}/v1/conversations/${state.sender}/history`);
+      if (response.ok) (await response.json()).forEach((line) =>
+        render({ who: line.who === "customer" ? "user" : line.who, text: line.text, buttons: line.buttons }));
+    } catch (error) { /* no history yet */ }
+  }
+
+  function connect() {
+    const socket = io(state.config.rasaUrl, { transports: ["websocket"], reconnectionDelayMax: 5000 });
+    state.socket = socket;
+    socket.on("connect", () => {
+      $("chat-status").hidden = true;
+      socket.emit("session_request", { session_id: state.sender });
+    });
+    socket.on("disconnect", () => { $("chat-status").hidden = false; });
+    socket.on("bot_uttered", (message) => {
+      typing(false);
+      const buttons = (message.quick_replies || message.buttons || []).map((b) => ({ title: b.title, payload: b.payload }));
+      render({ who: "bot", text: message.text, buttons });
+    });
   }
 
   async function loadDemoCustomers() {
     try {
       const response = await fetch(state.config.backendUrl + "/v1/demo/customers");
       if (!response.ok) return;
-      const customers = await response.json();
-      customers.forEach((c) => {
+      (await response.json()).forEach((c) => {
         const option = document.createElement("option");
         option.value = c.ref;
         option.textContent = `${c.company} (${c.country}) — ${c.description}`;
         $("demo-customer").appendChild(option);
       });
+      $("demo-customer").value = sessionStorage.getItem("cps.customer") || "";
     } catch (error) { /* no backend: the page still works anonymously */ }
   }
 
   async function chooseCustomer(ref) {
     state.token = null;
+    sessionStorage.removeItem("cps.token");
+    sessionStorage.setItem("cps.customer", ref);
     if (!ref) return;
     const response = await fetch(state.config.backendUrl + "/v1/demo/login-token", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ customer_ref: ref }),
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ customer_ref: ref }),
     });
-    if (response.ok) state.token = (await response.json()).token;
+    if (response.ok) {
+      state.token = (await response.json()).token;
+      sessionStorage.setItem("cps.token", state.token);
+    }
+    document.body.dataset.loggedIn = ref;
   }
 
   async function start() {
@@ -120,9 +169,12 @@
       const text = $("chat-input").value.trim();
       if (text) { $("chat-input").value = ""; send(text); }
     });
+    if (tabs) tabs.onmessage = (event) => render(event.data);
     applyLabels();
-    state.history.forEach(render);
-    loadDemoCustomers();
+    await loadHistory();
+    connect();
+    await loadDemoCustomers();
+    document.body.dataset.ready = "true";
   }
 
   start();
