@@ -21,7 +21,7 @@ export LOGIN_TOKEN_SECRET ?= dev-login-secret
 export DEMO_MODE ?= 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup run test train model db evaluate backend actions rasa web clean
+.PHONY: setup run test train model db evaluate validate backend actions rasa web clean
 
 setup:
 	@scripts/setup.sh
@@ -47,6 +47,12 @@ run: setup model db
 
 test: setup
 	@$(BIN)/python -m pytest
+
+# Trainers' checks: Rasa's own, then ours (counts, duplicates, split, annotations, language, translations).
+validate: setup
+	@$(BIN)/rasa data validate --domain domain.yml --data bot/data --config config.yml --fail-on-warnings 2>/dev/null \
+		|| $(BIN)/rasa data validate --domain domain.yml --data bot/data --config config.yml
+	@$(BIN)/python -m bot.validate_data
 
 # Per-language NLU accuracy and F1 on the test splits, confusion matrices in reports/.
 evaluate: model
