@@ -21,7 +21,7 @@ export LOGIN_TOKEN_SECRET ?= dev-login-secret
 export DEMO_MODE ?= 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup run test train model db evaluate validate backend actions rasa web clean
+.PHONY: setup run test train model db evaluate validate review-export review-import backend actions rasa web clean
 
 setup:
 	@scripts/setup.sh
@@ -53,6 +53,13 @@ validate: setup
 	@$(BIN)/rasa data validate --domain domain.yml --data bot/data --config config.yml --fail-on-warnings 2>/dev/null \
 		|| $(BIN)/rasa data validate --domain domain.yml --data bot/data --config config.yml
 	@$(BIN)/python -m bot.validate_data
+
+# Learning from real conversations: export what the bot struggled with, a trainer annotates
+# reviews/<lang>.yml, import adds the examples to bot/data/nlu/<lang>.yml.
+review-export: setup
+	@$(BIN)/python -m bot.review export
+review-import: setup
+	@$(BIN)/python -m bot.review import
 
 # Per-language NLU accuracy and F1 on the test splits, confusion matrices in reports/.
 evaluate: model

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Optional
 
-from lingua import Language, LanguageDetectorBuilder
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from bot import languages
 
@@ -41,9 +41,9 @@ class Detection:
 
 
 def _lingua_language(code: str) -> Language:
-    return getattr(Language, LINGUA_CODES.get(code, ""), None) or Language.from_iso_code_639_1(
-        getattr(__import__("lingua").IsoCode639_1, code.upper())
-    )
+    if code in LINGUA_CODES:
+        return getattr(Language, LINGUA_CODES[code])
+    return Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
 
 
 @lru_cache(maxsize=1)

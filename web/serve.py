@@ -6,13 +6,24 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import yaml
+
+from bot import languages
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def site_config() -> dict:
+    """Where the services are, and every configured language with the page's texts in it."""
+    site_languages = {}
+    for code, name in languages.supported().items():
+        with open(languages.LOCALES_DIR / f"{code}.yml", encoding="utf-8") as f:
+            site_languages[code] = {"name": name, "labels": (yaml.safe_load(f) or {}).get("site", {})}
     return {
         "rasaUrl": os.environ.get("RASA_URL", "http://localhost:5005"),
         "backendUrl": os.environ.get("BACKEND_URL", "http://localhost:8000"),
+        "defaultLanguage": languages.default(),
+        "languages": site_languages,
     }
 
 

@@ -8,7 +8,8 @@ from bot import languages
 from tests.services import ROOT
 
 DOMAIN = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))
-ENGLISH_LABELS = yaml.safe_load(open(ROOT / "locales" / "en.yml", encoding="utf-8"))["labels"]
+ENGLISH = yaml.safe_load(open(ROOT / "locales" / "en.yml", encoding="utf-8"))
+ENGLISH_LABELS = ENGLISH["labels"]
 TRANSLATED = [code for code in languages.supported() if code != "en"]
 
 
@@ -29,6 +30,7 @@ def test_every_response_is_translated_with_the_same_placeholders_and_buttons(lan
         assert placeholders(responses[name]) == placeholders(english), name
         assert payloads(responses[name]) == payloads(english), name
     assert sorted(locale["labels"]) == sorted(ENGLISH_LABELS)
+    assert sorted(locale["site"]) == sorted(ENGLISH["site"])
     assert {"date", "short_date"} <= set(locale["formats"])
 
 

@@ -3,16 +3,7 @@
 // metadata. The history comes from the conversation itself (backend → Rasa tracker), so it
 // survives reloads and is the same in every tab; agents' replies arrive on the same socket.
 (function () {
-  const LABELS = {
-    en: { headline: "Business account and CPS membership", intro: "Ask our assistant how to open a Canon Digital Business account and activate your CPS membership.", placeholder: "Type your message", send: "Send", demoCustomer: "Logged in as", anonymous: "(not logged in)", language: "Language", offline: "Connection lost, reconnecting…", typing: "The assistant is typing…" },
-    fi: { headline: "Yritystili ja CPS-jäsenyys", intro: "Kysy avustajaltamme, miten avaat Canon Digital Business -tilin ja aktivoit CPS-jäsenyyden.", placeholder: "Kirjoita viestisi", send: "Lähetä", demoCustomer: "Kirjautuneena", anonymous: "(ei kirjautunut)", language: "Kieli", offline: "Yhteys katkesi, yhdistetään uudelleen…", typing: "Avustaja kirjoittaa…" },
-    et: { headline: "Ärikonto ja CPS-i liikmelisus", intro: "Küsige meie assistendilt, kuidas luua Canoni digitaalne ärikonto ja aktiveerida CPS-i liikmelisus.", placeholder: "Kirjutage oma sõnum", send: "Saada", demoCustomer: "Sisse logitud kui", anonymous: "(pole sisse logitud)", language: "Keel", offline: "Ühendus katkes, ühendan uuesti…", typing: "Assistent kirjutab…" },
-    nb: { headline: "Bedriftskonto og CPS-medlemskap", intro: "Spør assistenten vår hvordan du oppretter en digital Canon-bedriftskonto og aktiverer CPS-medlemskapet.", placeholder: "Skriv meldingen din", send: "Send", demoCustomer: "Logget inn som", anonymous: "(ikke logget inn)", language: "Språk", offline: "Forbindelsen ble brutt, kobler til igjen…", typing: "Assistenten skriver…" },
-    lt: { headline: "Verslo paskyra ir CPS narystė", intro: "Paklauskite mūsų asistento, kaip susikurti „Canon Digital Business“ paskyrą ir suaktyvinti CPS narystę.", placeholder: "Įveskite žinutę", send: "Siųsti", demoCustomer: "Prisijungta kaip", anonymous: "(neprisijungta)", language: "Kalba", offline: "Ryšys nutrūko, jungiamasi iš naujo…", typing: "Asistentas rašo…" },
-    sv: { headline: "Företagskonto och CPS-medlemskap", intro: "Fråga vår assistent hur du skapar ett Canon-företagskonto och aktiverar ditt CPS-medlemskap.", placeholder: "Skriv ditt meddelande", send: "Skicka", demoCustomer: "Inloggad som", anonymous: "(inte inloggad)", language: "Språk", offline: "Anslutningen bröts, ansluter igen…", typing: "Assistenten skriver…" },
-  };
-  const NAMES = { en: "English", fi: "suomi", et: "eesti", nb: "norsk bokmål", lt: "lietuvių", sv: "svenska" };
-
+  
   const $ = (id) => document.getElementById(id);
   const state = {
     config: null,
@@ -25,7 +16,11 @@
   localStorage.setItem("cps.sender", state.sender);
   const tabs = "BroadcastChannel" in window ? new BroadcastChannel("cps-chat-" + state.sender) : null;
 
-  function labels() { return LABELS[state.language] || LABELS.en; }
+  // Languages and the page's own texts come from the site configuration (locales/, via config.json).
+  function labels() {
+    const languages = state.config.languages;
+    return (languages[state.language] || languages[state.config.defaultLanguage]).labels;
+  }
 
   function applyLabels() {
     document.documentElement.lang = state.language;
@@ -152,9 +147,10 @@
   async function start() {
     state.config = await (await fetch("config.json")).json();
     const select = $("site-language");
-    Object.entries(NAMES).forEach(([code, name]) => {
+    if (!state.config.languages[state.language]) state.language = state.config.defaultLanguage;
+    Object.entries(state.config.languages).forEach(([code, language]) => {
       const option = document.createElement("option");
-      option.value = code; option.textContent = name;
+      option.value = code; option.textContent = language.name;
       select.appendChild(option);
     });
     select.value = state.language;
