@@ -1,11 +1,13 @@
 """Thin async client for the onboarding backend (backend/), used by the custom actions.
 
-Every call has a timeout; idempotent reads are retried once with a short back-off.
-Failures surface as BackendError with the backend's stable problem code, so actions can
-map them to a localised response instead of crashing.
+Every call has a timeout; idempotent reads are retried once with a short back-off. After
+several failures in a row the client fails fast for a while instead of making every customer
+wait for a timeout. Failures surface as BackendError with the backend's stable problem code, so
+actions can map them to a localised response instead of crashing.
 """
 import asyncio
 import os
+import time
 from typing import Any, Dict, Optional
 
 import httpx
@@ -43,6 +45,10 @@ class BackendClient:
         self.timeout = timeout
         self.retries = retries
         self._client: Optional[httpx.AsyncClient] = None
+        self.failures_before_pause = 3
+        self.pause_seconds = 10.0
+        self._failures = 0
+        self._paused_until = 0.0
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None or self._client.is_closed:
@@ -57,6 +63,8 @@ class BackendClient:
         json: Optional[Dict[str, Any]] = None,
         headers: Optional[Dict[str, str]] = None,
     ) -> Any:
+        if time.monotonic() < self._paused_until:
+            raise BackendUnavailable("failing fast after repeated failures")
         all_headers = {"X-API-Key": self.api_key, **(headers or {})}
         if customer_token:
             all_headers["Authorization"] = f"Bearer {customer_token}"
@@ -67,10 +75,13 @@ class BackendClient:
                 break
             except httpx.TransportError as error:  # connect error, timeout, reset
                 if attempt + 1 == attempts:
+                    self._failed()
                     raise BackendUnavailable(type(error).__name__) from error
                 await asyncio.sleep(0.2 * (attempt + 1))
         if response.status_code >= 500:
+            self._failed()
             raise BackendUnavailable(f"status {response.status_code}")
+        self._failures = 0
         if response.status_code >= 400:
             try:
                 problem = response.json()
@@ -80,6 +91,11 @@ class BackendClient:
                 problem.get("code", "http_error"), response.status_code, problem.get("detail", "")
             )
         return response.json() if response.content else None
+
+    def _failed(self) -> None:
+        self._failures += 1
+        if self._failures >= self.failures_before_pause:
+            self._paused_until = time.monotonic() + self.pause_seconds
 
     async def migration_status(self, customer_token: str) -> Dict[str, Any]:
         return await self.request("GET", "/v1/me/migration", customer_token)

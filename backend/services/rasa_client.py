@@ -16,8 +16,8 @@ from ..errors import DomainError
 TIMEOUT = 10.0
 
 
-def _call(settings: Settings, method: str, path: str, **kwargs) -> dict | list | None:
-    params = {"output_channel": "latest"} if method == "POST" else {}
+def _call(settings: Settings, method: str, path: str, params: dict | None = None, **kwargs) -> dict | list | None:
+    params = {**({"output_channel": "latest"} if method == "POST" else {}), **(params or {})}
     if settings.rasa_token:
         params["token"] = settings.rasa_token
     try:
@@ -45,8 +45,8 @@ def transcript(settings: Settings, conversation_id: str) -> list[dict]:
 
 def send_agent_message(settings: Settings, conversation_id: str, agent: str, text: str) -> None:
     event = {"event": "bot", "text": f"{agent}: {text}", "metadata": {"agent": agent}}
-    _call(settings, "POST", f"/conversations/{quote(conversation_id, safe='')}/tracker/events"
-                            "?execute_side_effects=true", json=[event])
+    _call(settings, "POST", f"/conversations/{quote(conversation_id, safe='')}/tracker/events",
+          params={"execute_side_effects": "true"}, json=[event])
 
 
 def resume(settings: Settings, conversation_id: str, response: str) -> None:
@@ -54,3 +54,6 @@ def resume(settings: Settings, conversation_id: str, response: str) -> None:
     path = f"/conversations/{quote(conversation_id, safe='')}"
     _call(settings, "POST", f"{path}/tracker/events", json=[{"event": "resume"}])
     _call(settings, "POST", f"{path}/execute", json={"name": response})
+    # /execute runs the response but does not listen afterwards; without this the policies would
+    # not recognise the customer's next message as a fresh turn.
+    _call(settings, "POST", f"{path}/tracker/events", json=[{"event": "action", "name": "action_listen"}])

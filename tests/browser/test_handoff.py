@@ -27,6 +27,7 @@ def test_a_person_takes_over_and_hands_back(browser, web_service):
 
     agent = browser.new_context().new_page()
     agent.goto(f"{web_service.url}/agent.html")
+    agent.wait_for_selector("body[data-ready=true]")
     agent.fill("#agent-name", "Anna")
     agent.fill("#agent-key", "test-staff-key")
     agent.click("#login button")

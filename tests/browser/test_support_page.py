@@ -27,7 +27,7 @@ def test_a_customer_chats_on_the_support_page(browser, web_service):
     page.wait_for_function("document.querySelectorAll('#demo-customer option').length > 1")
     page.select_option("#demo-customer", "demo-fi-no-old-email")
     page.wait_for_timeout(500)   # the login token is fetched from the backend
-    send(page, "miksi en näe sinistä SIIRRÄ TUOTTEITA -painiketta?", 1)
+    send(page, "miksi en näe sinistä SIIRRÄ TUOTTEITA -painiketta?", 2)   # the answer and the remedies
     answer = "\n".join(bot_texts(page))
     assert pattern("utter_migrate_button_no_old_email", "fi").search(answer), answer
     buttons = page.locator(".msg.bot .buttons button").all_inner_texts()

@@ -226,10 +226,17 @@ def test_asking_for_a_person_opens_a_ticket_and_pauses_the_bot(chat, backend_ser
 
 
 def test_repeated_misunderstanding_offers_a_person(chat):
+    """Two misunderstandings in a row (forced with /nlu_fallback, so the NLU's guesses about any
+    particular gibberish don't matter): did you mean …?, none of these, rephrase, again none, then a person."""
     conversation = chat("en")
-    replies = conversation.say("qwxz plomb vrrk")
+    replies = conversation.say("/nlu_fallback")
     assert_said(replies, "utter_did_you_mean", "en")
+    assert replies[-1]["buttons"][-1]["payload"] == "/out_of_scope"
     replies = conversation.say("/out_of_scope")
     assert_said(replies, "utter_ask_rephrase", "en")
-    replies = conversation.say("zzkr blorf mnnq")
+    replies = conversation.say("/nlu_fallback")           # the rephrased message is not understood either
+    assert_said(replies, "utter_did_you_mean", "en")
+    replies = conversation.say("/out_of_scope")
     assert_said(replies, "utter_offer_handoff", "en")
+    replies = conversation.say("/affirm")
+    assert said(replies, "utter_handoff", "en") or said(replies, "utter_handoff_outside_hours", "en")

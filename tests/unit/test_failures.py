@@ -42,6 +42,8 @@ class SlowHandler(BaseHTTPRequestHandler):
 def broken_backend(request, monkeypatch):
     monkeypatch.setattr(backend, "timeout", 0.5)
     monkeypatch.setattr(backend, "_client", None)
+    monkeypatch.setattr(backend, "_failures", 0)        # each test meets the backend fresh,
+    monkeypatch.setattr(backend, "_paused_until", 0.0)  # not a client already failing fast
     if request.param == "down":
         monkeypatch.setattr(backend, "base_url", f"http://127.0.0.1:{closed_port()}")
         yield
@@ -96,3 +98,23 @@ def test_a_crashing_action_answers_with_an_apology(monkeypatch):
     events = asyncio.run(products.ActionExplainMigrateButton().run(dispatcher, tracker(), {}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_action_failed"]
     assert events == []
+
+
+def test_after_repeated_failures_the_client_fails_fast(monkeypatch):
+    monkeypatch.setattr(backend, "base_url", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setattr(backend, "_client", None)
+    monkeypatch.setattr(backend, "_failures", 0)
+    monkeypatch.setattr(backend, "_paused_until", 0.0)
+    calls = []
+    original = backend._http
+
+    def counting_http():
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(backend, "_http", counting_http)
+    for _ in range(5):
+        dispatcher = CollectingDispatcher()
+        asyncio.run(products.ActionExplainMigrateButton().run(dispatcher, tracker(), {}))
+        assert [m["response"] for m in dispatcher.messages] == ["utter_backend_unavailable"]
+    assert len(calls) == 3 * 2   # three failed calls (each with one retry), then no more attempts

@@ -107,6 +107,7 @@
     $("handback").addEventListener("click", () => act("handback", {}, true));
     $("close").addEventListener("click", () => act("close", {}, true));
     if (state.agent && state.key) startDesk();
+    document.body.dataset.ready = "true";
   }
 
   start();
