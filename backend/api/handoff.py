@@ -89,7 +89,7 @@ def close(body: CloseIn, ref: str = REF, session: Session = Depends(get_session)
         handoff.require_claimed_by(session, ref, body.agent)
     closed = handoff.close_ticket(session, ref, body.agent, body.note)
     try:
-        rasa_client.resume(settings, closed.conversation_id, "utter_conversation_closed")
+        rasa_client.resume(settings, closed.conversation_id, "EXTERNAL_conversation_closed")
     except DomainError:  # closing must work even when the assistant is down; it stays paused until then
         log.warning("ticket %s closed but the conversation could not be resumed", closed.ref)
     return _out(closed)
@@ -101,7 +101,7 @@ def hand_back(body: CloseIn, ref: str = REF, session: Session = Depends(get_sess
               settings: Settings = Depends(get_settings)) -> dict:
     """Give the conversation back to the bot, which resumes with its context and says so."""
     ticket = handoff.require_claimed_by(session, ref, body.agent)
-    rasa_client.resume(settings, ticket.conversation_id, "utter_handed_back")
+    rasa_client.resume(settings, ticket.conversation_id, "EXTERNAL_handed_back")
     return _out(handoff.close_ticket(session, ref, body.agent, body.note or "handed back to the bot"))
 
 

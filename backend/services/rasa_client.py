@@ -49,11 +49,14 @@ def send_agent_message(settings: Settings, conversation_id: str, agent: str, tex
           params={"execute_side_effects": "true"}, json=[event])
 
 
-def resume(settings: Settings, conversation_id: str, response: str) -> None:
-    """Un-pause the bot, then let it say `response` in the conversation's language."""
+def resume(settings: Settings, conversation_id: str, external_intent: str) -> None:
+    """Un-pause the bot, then tell it what happened (an external intent such as
+    EXTERNAL_handed_back); its rules answer in the conversation's language. Triggering an intent,
+    unlike executing a response, runs a whole turn under the conversation's lock, so the
+    customer's next message is handled as a fresh turn."""
     path = f"/conversations/{quote(conversation_id, safe='')}"
-    _call(settings, "POST", f"{path}/tracker/events", json=[{"event": "resume"}])
-    _call(settings, "POST", f"{path}/execute", json={"name": response})
-    # /execute runs the response but does not listen afterwards; without this the policies would
-    # not recognise the customer's next message as a fresh turn.
-    _call(settings, "POST", f"{path}/tracker/events", json=[{"event": "action", "name": "action_listen"}])
+    # A paused conversation stopped right after the handoff action: listen first, so the
+    # triggered intent is a turn the rules recognise.
+    _call(settings, "POST", f"{path}/tracker/events",
+          json=[{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+    _call(settings, "POST", f"{path}/trigger_intent", json={"name": external_intent})
