@@ -51,18 +51,7 @@ def me(app: Application = Depends(current_customer), session: Session = Depends(
 
 @router.get("/application", response_model=ApplicationOut)
 def my_application(app: Application = Depends(current_customer)) -> dict:
-    return {
-        "ref": app.ref, "company_name": app.company_name, "country": app.country, "language": app.language,
-        "status": app.status, "status_reason": app.status_reason, "submitted_at": as_utc(app.submitted_at),
-        "decision_due": app.decision_due, "decided_at": as_utc(app.decided_at),
-        "vat_registered": app.vat_registered, "vat_number": app.vat_number,
-        "old_cps_email_given": bool(app.old_cps_email),
-        "allowed_document_types": list(applications.ALLOWED_DOCUMENTS[app.vat_registered]),
-        "documents": [{"id": d.id, "document_type": d.document_type, "content_type": d.content_type,
-                       "size_bytes": d.size_bytes, "sha256": d.sha256, "uploaded_at": as_utc(d.uploaded_at)}
-                      for d in app.documents],
-        "document_received": bool(app.documents),
-    }
+    return applications.application_view(app)
 
 
 @router.post("/application/upload-link", status_code=201, response_model=UploadLinkOut)

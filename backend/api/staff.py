@@ -18,30 +18,15 @@ router = APIRouter(prefix="/v1/staff", tags=["staff"], dependencies=[Depends(req
 REF = Path(..., regex=r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def _application_out(app) -> dict:
-    return {
-        "ref": app.ref, "company_name": app.company_name, "country": app.country, "language": app.language,
-        "status": app.status, "status_reason": app.status_reason, "submitted_at": as_utc(app.submitted_at),
-        "decision_due": app.decision_due, "decided_at": as_utc(app.decided_at),
-        "vat_registered": app.vat_registered, "vat_number": app.vat_number,
-        "old_cps_email_given": bool(app.old_cps_email),
-        "allowed_document_types": list(applications.ALLOWED_DOCUMENTS[app.vat_registered]),
-        "documents": [{"id": d.id, "document_type": d.document_type, "content_type": d.content_type,
-                       "size_bytes": d.size_bytes, "sha256": d.sha256, "uploaded_at": as_utc(d.uploaded_at)}
-                      for d in app.documents],
-        "document_received": bool(app.documents),
-    }
-
-
 @router.get("/applications", response_model=List[ApplicationOut])
 def list_applications(status: Optional[str] = Query(None, regex=r"^[a-z_]{1,24}$"),
                       limit: int = Query(100, ge=1, le=500), session: Session = Depends(get_session)) -> list:
-    return [_application_out(a) for a in applications.list_applications(session, status, limit)]
+    return [applications.application_view(a) for a in applications.list_applications(session, status, limit)]
 
 
 @router.get("/applications/{ref}", response_model=ApplicationOut)
 def get_application(ref: str = REF, session: Session = Depends(get_session)) -> dict:
-    return _application_out(applications.get_application(session, ref))
+    return applications.application_view(applications.get_application(session, ref))
 
 
 @router.post("/applications/{ref}/validate", response_model=ValidatedOut)
@@ -52,7 +37,7 @@ def validate(ref: str = REF, session: Session = Depends(get_session), settings: 
 
 @router.post("/applications/{ref}/reject", response_model=ApplicationOut)
 def reject(body: ReasonIn, ref: str = REF, session: Session = Depends(get_session)) -> dict:
-    return _application_out(applications.reject_application(session, ref, body.reason))
+    return applications.application_view(applications.reject_application(session, ref, body.reason))
 
 
 @router.post("/applications/{ref}/request-document", response_model=RequestDocumentOut)

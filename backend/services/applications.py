@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..config import Settings
 from ..errors import DomainError
 from ..models import Application, Document, UploadLink, utcnow
+from .common import as_utc
 from .business_days import decision_due
 from .common import mask_email, new_ref, new_secret_token, normalize_email, token_hash
 from .markets import check_language, get_market
@@ -39,6 +40,22 @@ def get_application(session: Session, ref: str) -> Application:
     if app is None:
         raise DomainError("not_found", "No such application")
     return app
+
+
+def application_view(app: Application) -> dict:
+    """The application as the API shows it, to its customer and to staff."""
+    return {
+        "ref": app.ref, "company_name": app.company_name, "country": app.country, "language": app.language,
+        "status": app.status, "status_reason": app.status_reason, "submitted_at": as_utc(app.submitted_at),
+        "decision_due": app.decision_due, "decided_at": as_utc(app.decided_at),
+        "vat_registered": app.vat_registered, "vat_number": app.vat_number,
+        "old_cps_email_given": bool(app.old_cps_email),
+        "allowed_document_types": list(ALLOWED_DOCUMENTS[app.vat_registered]),
+        "documents": [{"id": d.id, "document_type": d.document_type, "content_type": d.content_type,
+                       "size_bytes": d.size_bytes, "sha256": d.sha256, "uploaded_at": as_utc(d.uploaded_at)}
+                      for d in app.documents],
+        "document_received": bool(app.documents),
+    }
 
 
 def upload_url(settings: Settings, token: str) -> str:
