@@ -18,6 +18,8 @@ def language_list() -> str:
 
 
 class ValidateSlotMappings(ValidationAction):
+    """Rasa allows one slot-mapping validator: it sets the language and forgets stale offers."""
+
     def name(self) -> Text:
         return "action_validate_slot_mappings"
 
