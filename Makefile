@@ -21,7 +21,19 @@ export LOGIN_TOKEN_SECRET ?= dev-login-secret
 export DEMO_MODE ?= 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup run test train model db evaluate validate review-export review-import backend actions rasa web clean
+# Production topology (`make run-production`, README "Production topology"): two Rasa instances
+# sharing a Postgres tracker store and a Redis lock store, one action server each, backend on Postgres.
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+PG_USER ?= postgres
+PROD_BACKEND_DB ?= cps_backend
+PROD_TRACKER_DB ?= cps_tracker
+export RASA_PORT_A ?= 5005
+export RASA_PORT_B ?= 5006
+export ACTION_PORT_A ?= 5055
+export ACTION_PORT_B ?= 5056
+
+.PHONY: setup run run-production test train model db evaluate validate bench review-export review-import backend actions rasa web clean
 
 setup:
 	@scripts/setup.sh
@@ -45,6 +57,18 @@ run: setup model db
 	@echo "  Backend API docs:       $(BACKEND_URL)/docs"
 	@RASA_MODEL=$$($(BIN)/python -m bot.training) $(BIN)/honcho start -f Procfile
 
+run-production: setup model
+	@for db in $(PROD_BACKEND_DB) $(PROD_TRACKER_DB); do \
+		psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
+		|| psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d postgres -qc "CREATE DATABASE $$db"; done
+	@export DATABASE_URL=postgresql://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PROD_BACKEND_DB) \
+		TRACKER_DB_HOST=$(PG_HOST) TRACKER_DB_PORT=$(PG_PORT) TRACKER_DB_USER=$(PG_USER) TRACKER_DB_PASSWORD=$${TRACKER_DB_PASSWORD:-} \
+		TRACKER_DB=$(PROD_TRACKER_DB) REDIS_HOST=$${REDIS_HOST:-127.0.0.1} REDIS_PORT=$${REDIS_PORT:-6379} \
+		REDIS_DB=$${REDIS_DB:-1} REDIS_KEY_PREFIX=$${REDIS_KEY_PREFIX:-cps} RASA_MODEL=$$($(BIN)/python -m bot.training) && \
+	$(BIN)/cps-backend migrate && $(BIN)/cps-backend demo-data && \
+	echo "Rasa instances: http://localhost:$(RASA_PORT_A) and :$(RASA_PORT_B); support page http://localhost:$(WEB_PORT)/" && \
+	$(BIN)/honcho start -f Procfile.production
+
 test: setup
 	@$(BIN)/python -m pytest
 
@@ -64,6 +88,11 @@ review-import: setup
 # Per-language NLU accuracy and F1 on the test splits, confusion matrices in reports/.
 evaluate: model
 	@$(BIN)/python -m bot.evaluate
+
+# Load test at 1, 10 and 50 concurrent conversations against a stock Rasa 3.6 baseline trained on
+# the same data (the baseline model trains once, about an hour); report in reports/bench.md.
+bench: model
+	@$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # One service alone (each needs `make setup`; rasa needs `make model`, backend `make db`).
 backend: db

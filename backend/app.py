@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from .api import auth, handoff, me, problems, public, staff
 from .config import Settings, get_settings
 from .db import make_engine, make_sessionmaker
+from .idempotency import IdempotencyMiddleware
 from .services.outbox import send_pending
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     problems.install(app)
+    # Retried and repeated writes are done once (added first, so it runs inside CORS).
+    app.add_middleware(IdempotencyMiddleware, sessionmaker=app.state.sessionmaker)
     # The support page (demo logins, chat history) and the agent console call the API from the browser.
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", "X-Staff-Key"])

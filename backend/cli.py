@@ -105,13 +105,29 @@ def cmd_import_old_accounts(args, settings) -> int:
     return 0
 
 
+def _redacting_log_config() -> dict:
+    """uvicorn's logging with bot/log_redaction.py's filter on every handler (and on the root's):
+    no secrets, e-mail addresses, codes or VAT numbers in the backend's logs."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    from bot import log_redaction
+    log_redaction.install()
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"redact": {"()": "bot.log_redaction.RedactingFilter"}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["redact"]
+    return config
+
+
 def cmd_serve(args, settings) -> int:
     import uvicorn
     if not args.no_migrate:
         from .migrate import upgrade
         upgrade(settings.database_url)
     uvicorn.run("backend.app:create_app", factory=True, host=args.host, port=args.port,
-                log_level=args.log_level, workers=1,
+                log_level=args.log_level, workers=1, log_config=_redacting_log_config(),
                 ws="none")  # no websockets here; uvicorn's ws module breaks with the websockets pinned by rasa
     return 0
 

@@ -228,3 +228,17 @@ class HandoffTicket(Base):
     claimed_at = Column(DateTime)
     closed_at = Column(DateTime)
     close_note = Column(String(500))
+
+
+class IdempotentRequest(Base):
+    """A write sent with an Idempotency-Key, and the answer it got (backend/idempotency.py).
+    `scope` hashes the key with the method, path and credentials; `status` is NULL while running."""
+    __tablename__ = "idempotent_requests"
+    __table_args__ = (UniqueConstraint("scope"),)
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(64), nullable=False)
+    fingerprint = Column(String(64), nullable=False)
+    status = Column(Integer)
+    content_type = Column(String(100))
+    body = Column(Text)
+    created_at = Column(DateTime, nullable=False)

@@ -1,11 +1,15 @@
 """Thin async client for the onboarding backend (backend/), used by the custom actions.
 
-Every call has a timeout; idempotent reads are retried once with a short back-off. After
+Every call has a timeout. Reads, and writes that carry an Idempotency-Key (the backend does a
+keyed write once, however often it arrives), are retried with a short back-off; other writes are
+never retried. After
 several failures in a row the client fails fast for a while instead of making every customer
 wait for a timeout. Failures surface as BackendError with the backend's stable problem code, so
 actions can map them to a localised response instead of crashing.
 """
 import asyncio
+import hashlib
+import json
 import os
 import time
 from typing import Any, Dict, Optional
@@ -30,6 +34,22 @@ class BackendUnavailable(BackendError):
 
     def __init__(self, detail: str = "") -> None:
         super().__init__("backend_unavailable", 0, detail)
+
+
+def idempotency_key(*parts: Any) -> str:
+    """A stable key for one write: the same conversation sending the same data gets the same key."""
+    canonical = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:40]
+
+
+def _still_running(response: httpx.Response) -> bool:
+    """409 idempotency_key_in_use: our earlier attempt still runs; a retry gets its answer."""
+    if response.status_code != 409:
+        return False
+    try:
+        return response.json().get("code") == "idempotency_key_in_use"
+    except ValueError:
+        return False
 
 
 class BackendClient:
@@ -62,22 +82,28 @@ class BackendClient:
         customer_token: Optional[str] = None,
         json: Optional[Dict[str, Any]] = None,
         headers: Optional[Dict[str, str]] = None,
+        idempotency_key: Optional[str] = None,
     ) -> Any:
         if time.monotonic() < self._paused_until:
             raise BackendUnavailable("failing fast after repeated failures")
         all_headers = {"X-API-Key": self.api_key, **(headers or {})}
         if customer_token:
             all_headers["Authorization"] = f"Bearer {customer_token}"
-        attempts = 1 + (self.retries if method == "GET" else 0)
+        if idempotency_key:
+            all_headers["Idempotency-Key"] = idempotency_key
+        retry_safe = method == "GET" or "Idempotency-Key" in all_headers
+        attempts = 1 + (self.retries if retry_safe else 0)
         for attempt in range(attempts):
             try:
                 response = await self._http().request(method, path, json=json, headers=all_headers)
-                break
             except httpx.TransportError as error:  # connect error, timeout, reset
                 if attempt + 1 == attempts:
                     self._failed()
                     raise BackendUnavailable(type(error).__name__) from error
-                await asyncio.sleep(0.2 * (attempt + 1))
+            else:
+                if not (_still_running(response) and attempt + 1 < attempts):
+                    break
+            await asyncio.sleep(0.2 * (attempt + 1))
         if response.status_code >= 500:
             self._failed()
             raise BackendUnavailable(f"status {response.status_code}")

@@ -11,7 +11,10 @@ import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.nlg.generator import ResponseVariationFilter
 
-from bot import languages
+from bot import languages, rasa_hooks, rasa_speedups
+
+rasa_hooks.install()  # the customer hears from us when the action server is down
+rasa_speedups.install()  # measured hot spots of Rasa 3.6 (see the module)
 
 Responses = Dict[Text, List[Dict[Text, Any]]]
 
@@ -35,7 +38,9 @@ class LocalisedNLG(TemplatedNaturalLanguageGenerator):
     def _random_response_for(
         self, utter_action: Text, output_channel: Text, filled_slots: Dict[Text, Any]
     ) -> Optional[Dict[Text, Any]]:
-        language = filled_slots.get("language") or languages.default()
+        # Without the slot (e.g. action_session_start could not run), the site's locale.
+        metadata = filled_slots.get("session_started_metadata") or {}
+        language = filled_slots.get("language") or languages.normalise(metadata.get("language")) or languages.default()
         translated = self.translations.get(language, {})
         if utter_action in translated:
             variations = ResponseVariationFilter(translated).responses_for_utter_action(

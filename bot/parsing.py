@@ -2,13 +2,16 @@
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Dict, Optional
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
 
 import dateparser
+import yaml
 from babel import Locale
 
 from bot import languages
 
+ENTITY_VALUES = Path(__file__).parent / "nlu" / "entity_values.yml"
 SERIAL = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _LT_DATE_WORDS = re.compile(r"\b(m|d)\.", re.IGNORECASE)   # "2023 m. kovo 12 d."
@@ -49,6 +52,24 @@ def _country_names() -> Dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _informal_country_patterns() -> List[Tuple[re.Pattern, str]]:
+    """'england', 'jenkeistä', 'USA-st' …: bot/nlu/entity_values.yml `country`; short entries
+    ('uk', 'jav', 'the us') as whole words, longer ones as word beginnings."""
+    with open(ENTITY_VALUES, encoding="utf-8") as f:
+        countries = (yaml.safe_load(f) or {}).get("country", {})
+    patterns = []
+    for code, beginnings in countries.items():
+        for beginning in beginnings:
+            end = r"(?!\w)" if len(beginning.split()[-1]) <= 3 else ""
+            patterns.append((re.compile(r"(?<!\w)" + re.escape(beginning) + end), code))
+    return patterns
+
+
+def informal_country(value: str) -> Optional[str]:
+    return next((code for pattern, code in _informal_country_patterns() if pattern.search(value)), None)
+
+
 def parse_country(text: str) -> Optional[str]:
     """'FI', 'Suomi', 'Suomesta', 'Lietuvoje', 'Norway' -> ISO code; inflected forms by prefix."""
     value = (text or "").strip().strip(".!?").lower()
@@ -59,6 +80,9 @@ def parse_country(text: str) -> Optional[str]:
     names = _country_names()
     if value in names:
         return names[value]
+    informal = informal_country(value)
+    if informal:
+        return informal
     # Finnish, Estonian and Lithuanian inflect names ("Suomesta", "Eestis", "Lietuvoje"): match a
     # shared stem of at least 4 letters, and only if it points to a single country.
     for length in range(min(len(value), 8), 3, -1):

@@ -67,12 +67,13 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s@]", " ", text.lower()).split())
 
 
-def check_counts(examples: List[Example], intents: List[str], path: Path, minimum_scale: float = 1.0) -> Iterator[Problem]:
+def check_counts(examples: List[Example], intents: List[str], path: Path, flat_minimum: int = 0) -> Iterator[Problem]:
+    """Training data: 30 per intent, 15 for small talk; a test split: `flat_minimum` for every intent."""
     counts: Dict[str, int] = {}
     for example in examples:
         counts[example.intent] = counts.get(example.intent, 0) + 1
     for intent in intents:
-        need = int((MIN_SMALL_TALK if intent in SMALL_TALK else MIN_EXAMPLES) * minimum_scale)
+        need = flat_minimum or (MIN_SMALL_TALK if intent in SMALL_TALK else MIN_EXAMPLES)
         if counts.get(intent, 0) < need:
             yield Problem(path, 1, f"intent '{intent}' has {counts.get(intent, 0)} examples, needs at least {need}: "
                                    f"add {need - counts.get(intent, 0)} varied examples")
@@ -182,7 +183,7 @@ def all_problems(root: Path = ROOT, codes: Optional[List[str]] = None) -> List[P
         test = read_examples(test_path) if test_path.exists() else []
         everything += training
         problems += check_counts(training, intents, train_path)
-        problems += check_counts(test, intents, test_path, MIN_TEST_EXAMPLES / MIN_EXAMPLES)
+        problems += check_counts(test, intents, test_path, MIN_TEST_EXAMPLES)
         problems += check_test_not_trained(training, test)
         problems += check_annotations(training + test, domain["entities"])
         problems += check_language(training, code, allow)

@@ -29,6 +29,8 @@ class Service:
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
         self.log_path = log_dir / f"{name}.log"
         self.process: Optional[subprocess.Popen] = None
+        self.ready: Optional[Callable[[], bool]] = None   # set by start_*; used by restart()
+        self.ready_timeout = 180.0
 
     def start(self) -> "Service":
         log = open(self.log_path, "ab")
@@ -54,6 +56,20 @@ class Service:
     def wait_for_url(self, url: str, timeout: float = 180) -> "Service":
         return self.wait_until(lambda: requests.get(url, timeout=2).status_code == 200, timeout)
 
+    def serve(self, ready: Callable[[], bool], timeout: float) -> "Service":
+        """Start and wait until ready; remembers how, for restart()."""
+        self.ready, self.ready_timeout = ready, timeout
+        return self.start().wait_until(ready, timeout)
+
+    def restart(self) -> "Service":
+        return self.start().wait_until(self.ready, self.ready_timeout)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash: no clean shutdown."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -76,9 +92,9 @@ class Service:
 RASA_TOKEN = "test-rasa-token"
 
 
-def backend_env(tmp: Path) -> Dict[str, str]:
+def backend_env(tmp: Path, database_url: Optional[str] = None) -> Dict[str, str]:
     return {
-        "DATABASE_URL": f"sqlite:///{tmp / 'backend.db'}",
+        "DATABASE_URL": database_url or f"sqlite:///{tmp / 'backend.db'}",
         "UPLOAD_DIR": str(tmp / "uploads"),
         "BACKEND_API_KEY": "test-action-key",
         "BACKEND_STAFF_KEY": "test-staff-key",
@@ -87,8 +103,8 @@ def backend_env(tmp: Path) -> Dict[str, str]:
     }
 
 
-def start_backend(tmp: Path, rasa_url: str = "http://127.0.0.1:9") -> Service:
-    env = {**backend_env(tmp), "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN}
+def start_backend(tmp: Path, rasa_url: str = "http://127.0.0.1:9", database_url: Optional[str] = None) -> Service:
+    env = {**backend_env(tmp, database_url), "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN}
     port = free_port()
     env["BACKEND_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     for step in (["migrate"], ["demo-data"]):
@@ -97,27 +113,32 @@ def start_backend(tmp: Path, rasa_url: str = "http://127.0.0.1:9") -> Service:
     service = Service("backend", [str(BIN / "cps-backend"), "serve", "--host", "127.0.0.1",
                                   "--port", str(port)], env, tmp)
     service.url = f"http://127.0.0.1:{port}"
-    return service.start().wait_for_url(f"{service.url}/v1/health", timeout=60)
+    return service.serve(lambda: requests.get(f"{service.url}/v1/health", timeout=2).status_code == 200, 60)
 
 
-def start_action_server(tmp: Path, backend_url: str) -> Service:
+def start_action_server(tmp: Path, backend_url: str, name: str = "actions") -> Service:
     port = free_port()
     env = {"BACKEND_URL": backend_url, "BACKEND_API_KEY": "test-action-key"}
-    service = Service("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
+    service = Service(name, [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
                                   "--port", str(port)], env, tmp)
     service.url = f"http://127.0.0.1:{port}"
-    return service.start().wait_for_url(f"{service.url}/health", timeout=120)
+    return service.serve(lambda: requests.get(f"{service.url}/health", timeout=2).status_code == 200, 120)
 
 
-def start_rasa(tmp: Path, model: Path, action_url: str, port: int) -> Service:
+def start_rasa(tmp: Path, model: Path, action_url: str, port: int, name: str = "rasa",
+               endpoints: str = "endpoints.yml", env: Optional[Dict[str, str]] = None, wait: bool = True) -> Service:
+    """Rasa on the SQLite tracker store in tmp; `endpoints` and `env` choose other stores
+    (endpoints.production.yml: Postgres tracker store and Redis lock store). wait=False only starts
+    the process; then wait with `service.wait_until(service.ready, service.ready_timeout)`."""
     env = {
         "ACTION_ENDPOINT_URL": f"{action_url}/webhook",
         "TRACKER_DIALECT": "sqlite",
         "TRACKER_DB": str(tmp / "tracker.db"),
+        **(env or {}),
     }
-    service = Service("rasa", [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", RASA_TOKEN, "--cors", "*",
+    service = Service(name, [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", RASA_TOKEN, "--cors", "*",
                                "--port", str(port),
-                               "--model", str(model), "--endpoints", "endpoints.yml",
+                               "--model", str(model), "--endpoints", endpoints,
                                "--credentials", "credentials.yml"], env, tmp)
     service.url = f"http://127.0.0.1:{port}"
 
@@ -125,4 +146,57 @@ def start_rasa(tmp: Path, model: Path, action_url: str, port: int) -> Service:
         status = requests.get(f"{service.url}/status", params={"token": RASA_TOKEN}, timeout=2)
         return status.status_code == 200 and bool(status.json().get("model_id"))
 
-    return service.start().wait_until(model_loaded, timeout=240)
+    if not wait:
+        service.ready, service.ready_timeout = model_loaded, 240
+        return service.start()
+    return service.serve(model_loaded, 240)
+
+
+# --- Postgres and Redis on this machine (127.0.0.1), for the production topology -----------------
+
+PG_HOST, PG_PORT, REDIS_HOST, REDIS_PORT = "127.0.0.1", 5432, "127.0.0.1", 6379
+
+
+def postgres_user() -> Optional[str]:
+    """The first of postgres/root that can connect (trust auth), or None when Postgres is not there."""
+    import psycopg2
+
+    for user in ("postgres", "root"):
+        try:
+            psycopg2.connect(host=PG_HOST, port=PG_PORT, dbname="postgres", user=user, connect_timeout=3).close()
+            return user
+        except psycopg2.Error:
+            continue
+    return None
+
+
+def _postgres_admin(user: str, statement: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(host=PG_HOST, port=PG_PORT, dbname="postgres", user=user)
+    connection.autocommit = True
+    try:
+        connection.cursor().execute(statement)
+    finally:
+        connection.close()
+
+
+def create_postgres_database(user: str, prefix: str = "cps_it") -> str:
+    """A fresh database named <prefix>_<random>; drop it with drop_postgres_database."""
+    import secrets
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    _postgres_admin(user, f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_postgres_database(user: str, name: str) -> None:
+    _postgres_admin(user, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def delete_redis_keys(prefix: str, db: int) -> None:
+    import redis
+
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)

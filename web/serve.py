@@ -23,6 +23,8 @@ def site_config() -> dict:
         "rasaUrl": os.environ.get("RASA_URL", "http://localhost:5005"),
         "backendUrl": os.environ.get("BACKEND_URL", "http://localhost:8000"),
         "defaultLanguage": languages.default(),
+        # The widget's input stops where the chat channel would refuse (bot/channels.py).
+        "maxMessageChars": int(os.environ.get("CHAT_MAX_MESSAGE_CHARS") or 2000),
         "languages": site_languages,
     }
 

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import formatting, parsing
 from bot.actions.verification import find_email
-from bot.backend_client import BackendError, BackendUnavailable, backend
+from bot.backend_client import BackendError, BackendUnavailable, backend, idempotency_key
 
 FIELDS = ("company_name", "country", "vat_registered", "vat_number", "contact_email", "old_cps_email")
 SKIPPED = "-"   # old_cps_email when the customer had no CPS account or skips it
@@ -50,7 +50,7 @@ class ValidateApplicationForm(FormValidationAction):
     async def validate_vat_number(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         body = {"country": tracker.get_slot("country"), "vat_number": str(value or "")[:64]}
         try:
-            check = await backend.request("POST", "/v1/vat/check", json=body)
+            check = await backend.request("POST", "/v1/vat/check", json=body, idempotency_key=idempotency_key("vat", body))
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return {"vat_number": None}
@@ -120,7 +120,9 @@ class ActionSubmitApplication(Action):
             "language": tracker.get_slot("language") or "en",
         }
         try:
-            created = await backend.request("POST", "/v1/applications", json=body)
+            # The same answers in the same conversation are the same application, however often sent.
+            created = await backend.request("POST", "/v1/applications", json=body,
+                                            idempotency_key=idempotency_key(tracker.sender_id, "application", body))
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return []   # keep the answers: the customer can try again without retyping

@@ -10,7 +10,7 @@ from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import formatting, identity, languages
-from bot.backend_client import BackendError, backend
+from bot.backend_client import BackendError, backend, idempotency_key
 
 SUMMARY_SLOTS = ("diagnosis", "company_name", "country", "product", "serial_number", "tier", "payment_method")
 TRANSCRIPT_TURNS = 30
@@ -41,7 +41,7 @@ class ActionHandoff(Action):
                   "reason": reason, "summary": summary(tracker)}
         try:
             opened = await backend.request("POST", "/v1/handoff/tickets", identity.customer_token(tracker),
-                                           json=ticket)
+                                           json=ticket, idempotency_key=idempotency_key("handoff", ticket))
         except BackendError:
             dispatcher.utter_message(response="utter_handoff_unavailable")
             return []

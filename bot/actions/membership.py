@@ -1,5 +1,4 @@
 """Points, tiers, joining CPS and paying: answered from the customer's account."""
-import hashlib
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -9,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import formatting, identity
 from bot.actions.account import AccountAction
 from bot.actions.common import ask_backend, tier_names
-from bot.backend_client import BackendError, BackendUnavailable, backend
+from bot.backend_client import BackendError, BackendUnavailable, backend, idempotency_key
 
 PAYMENT_METHODS = ("card", "bank_transfer")
 
@@ -170,12 +169,12 @@ class ActionEnrol(Action):
             dispatcher.utter_message(response="utter_enrolment_cancelled")
             return reset
         tier, method = tracker.get_slot("tier"), tracker.get_slot("payment_method")
-        key = hashlib.sha256(f"{tracker.sender_id}:{tier}:{method}".encode()).hexdigest()[:40]
         language = tracker.get_slot("language")
         try:
             result = await backend.request(
                 "POST", "/v1/me/enrolment", identity.customer_token(tracker),
-                json={"tier": tier, "payment_method": method}, headers={"Idempotency-Key": key},
+                json={"tier": tier, "payment_method": method},
+                idempotency_key=idempotency_key(tracker.sender_id, "enrolment", tier, method),
             )
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")

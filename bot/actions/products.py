@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import formatting, identity, parsing
 from bot.actions.account import AccountAction
 from bot.actions.common import ask_backend
-from bot.backend_client import BackendError, BackendUnavailable, backend
+from bot.backend_client import BackendError, BackendUnavailable, backend, idempotency_key
 
 # Backend diagnosis -> the response that explains it (see domain.yml).
 MIGRATE_BUTTON_RESPONSES = {
@@ -77,7 +77,8 @@ class ActionDoMigration(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         result = await ask_backend(
-            dispatcher, backend.request("POST", "/v1/me/migration", identity.customer_token(tracker)))
+            dispatcher, backend.request("POST", "/v1/me/migration", identity.customer_token(tracker),
+                                        idempotency_key=idempotency_key(tracker.sender_id, "migration")))
         if result is None:
             return []
         if result["diagnosis"] == "already_migrated" and result.get("products_moved"):
@@ -171,7 +172,9 @@ class ActionSubmitProduct(Action):
                 "country_of_purchase": tracker.get_slot("country_of_purchase"), "dealer": tracker.get_slot("dealer")}
         reset = [SlotSet(s, None) for s in PRODUCT_SLOTS]
         try:
-            product = await backend.request("POST", "/v1/me/products", identity.customer_token(tracker), json=body)
+            # The same product in the same conversation is registered once, however often sent.
+            product = await backend.request("POST", "/v1/me/products", identity.customer_token(tracker), json=body,
+                                            idempotency_key=idempotency_key(tracker.sender_id, "product", body))
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset
@@ -232,7 +235,8 @@ class ActionCompleteProduct(Action):
         path = f"/v1/me/products/{tracker.get_slot('product_id')}"
         language = tracker.get_slot("language")
         try:
-            product = await backend.request("PATCH", path, identity.customer_token(tracker), json=body)
+            product = await backend.request("PATCH", path, identity.customer_token(tracker), json=body,
+                                            idempotency_key=idempotency_key(tracker.sender_id, path, body))
             summary = await backend.request("GET", "/v1/me/points", identity.customer_token(tracker))
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")

@@ -13,10 +13,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import identity
 from bot.actions.common import continue_with
-from bot.backend_client import BackendError, BackendUnavailable, backend
+from bot.backend_client import BackendError, BackendUnavailable, backend, idempotency_key
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 CODE = re.compile(r"\b(\d{6})\b")
+
+
+def message_id(tracker: Tracker) -> str:
+    """The customer's message this turn answers (Rasa gives every message an id)."""
+    return tracker.latest_message.get("message_id") or str(len(tracker.events))
 
 
 def start_verification(action_name: str) -> List[EventType]:
@@ -42,7 +47,9 @@ class ValidateVerifyForm(FormValidationAction):
             return {"verify_email": None}
         try:
             # The backend answers the same whether or not the address has an account.
-            await backend.request("POST", "/v1/auth/code", json={"email": email})
+            # Keyed per message: a retry sends one e-mail, asking again later sends a new code.
+            await backend.request("POST", "/v1/auth/code", json={"email": email},
+                                  idempotency_key=idempotency_key(tracker.sender_id, message_id(tracker), email))
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return {"verify_email": None}
@@ -62,7 +69,8 @@ class ValidateVerifyForm(FormValidationAction):
             return {"verify_code": None}
         body = {"email": tracker.get_slot("verify_email"), "code": match.group(1)}
         try:
-            answer = await backend.request("POST", "/v1/auth/verify", json=body)
+            answer = await backend.request("POST", "/v1/auth/verify", json=body,
+                                           idempotency_key=idempotency_key(tracker.sender_id, message_id(tracker), body))
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return {"verify_code": None}

@@ -30,3 +30,15 @@ def test_unknown_words_keep_their_value():
         {"entity": "payment_method", "start": 3, "end": 9, "value": "PayPal"}]})
     EntityNormaliser().process([message])
     assert message.get("entities")[0]["value"] == "PayPal"
+
+
+def test_informal_country_names_from_the_trainers_list():
+    from bot.parsing import parse_country
+
+    assert parse_country("England") == "GB"
+    assert parse_country("UK") == "GB"
+    assert parse_country("Ukraina") == "UA"          # 'uk' matches whole words only
+    assert parse_country("Jenkeistä") == "US"
+    assert parse_country("USA-st") == "US"
+    assert parse_country("Jungtinėje Karalystėje") == "GB"
+    assert parse_country("the usual") is None

@@ -148,6 +148,7 @@
     state.config = await (await fetch("config.json")).json();
     const select = $("site-language");
     if (!state.config.languages[state.language]) state.language = state.config.defaultLanguage;
+    $("chat-input").maxLength = state.config.maxMessageChars;
     Object.entries(state.config.languages).forEach(([code, language]) => {
       const option = document.createElement("option");
       option.value = code; option.textContent = language.name;

@@ -1,0 +1,152 @@
+"""The production topology (endpoints.production.yml, README "Production topology"): two Rasa
+instances sharing a Postgres tracker store and a Redis lock store, each with its own action server,
+the backend on Postgres. The same conversations alternate between the instances, and also hit
+both at the same moment; every tracker is complete and in order, with nothing lost or doubled."""
+import copy
+import secrets
+import threading
+from collections import Counter
+
+import pytest
+import requests
+
+from tests import services
+from tests.conftest import Chat
+from tests.integration import phrases
+
+LANGUAGES = ["en", "fi", "et", "nb", "lt", "sv"]
+# Guidance (responses only) and account questions (custom actions calling the backend).
+SEQUENTIAL = [phrases.GREET, phrases.MIGRATE_BUTTON_MISSING, phrases.HOW_TO_REGISTER, phrases.POINTS,
+              phrases.DOCUMENTS, phrases.TIERS]
+AT_ONCE = [phrases.PAYMENT, phrases.THANKS]   # sent to A and B at the same moment
+
+
+@pytest.fixture(scope="module")
+def topology(model_path, tmp_path_factory):
+    user = services.postgres_user()
+    if user is None:
+        pytest.skip("Postgres at 127.0.0.1:5432 is not reachable")
+    import redis
+
+    try:
+        redis.Redis(host=services.REDIS_HOST, port=services.REDIS_PORT).ping()
+    except redis.RedisError:
+        pytest.skip("Redis at 127.0.0.1:6379 is not reachable")
+    tmp = tmp_path_factory.mktemp("instances")
+    backend_db = services.create_postgres_database(user)
+    tracker_db = services.create_postgres_database(user)
+    prefix, redis_db = f"cpsit{secrets.token_hex(4)}", 1
+    started = []
+    try:
+        backend = services.start_backend(tmp, database_url=f"postgresql://{user}@{services.PG_HOST}:{services.PG_PORT}/{backend_db}")
+        started.append(backend)
+        env = {"TRACKER_DB_HOST": services.PG_HOST, "TRACKER_DB_PORT": str(services.PG_PORT),
+               "TRACKER_DB_USER": user, "TRACKER_DB_PASSWORD": "", "TRACKER_DB": tracker_db,
+               "REDIS_HOST": services.REDIS_HOST, "REDIS_PORT": str(services.REDIS_PORT),
+               "REDIS_DB": str(redis_db), "REDIS_KEY_PREFIX": prefix}
+        instances = []
+        for name in ("a", "b"):
+            actions = services.start_action_server(tmp, backend.url, name=f"actions_{name}")
+            started.append(actions)
+            rasa = services.start_rasa(tmp, model_path, actions.url, services.free_port(), name=f"rasa_{name}",
+                                       endpoints="endpoints.production.yml", env=env, wait=False)
+            started.append(rasa)
+            instances.append(rasa)
+            if name == "a":   # B starts once A has created the tracker store's table (no race on it)
+                rasa.wait_until(lambda: events_table_exists(user, tracker_db), timeout=240)
+        for rasa in instances:
+            rasa.wait_until(rasa.ready, rasa.ready_timeout)
+        yield backend, instances
+    finally:
+        for service in reversed(started):
+            service.stop()
+        services.drop_postgres_database(user, backend_db)
+        services.drop_postgres_database(user, tracker_db)
+        services.delete_redis_keys(prefix, redis_db)
+
+
+def events_table_exists(user, database) -> bool:
+    import psycopg2
+
+    with psycopg2.connect(host=services.PG_HOST, port=services.PG_PORT, dbname=database, user=user) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT to_regclass('public.events') IS NOT NULL")
+        exists = cursor.fetchone()[0]
+    connection.close()
+    return exists
+
+
+def conversations(backend, instances):
+    """One logged-in customer per language, as a Chat on each instance with the same sender id."""
+    chats = []
+    for language in LANGUAGES:
+        token = requests.post(f"{backend.url}/v1/demo/login-token",
+                              json={"customer_ref": f"demo-{language}-no-old-email"}, timeout=10).json()["token"]
+        on_a = Chat(instances[0].url, language, token)
+        on_b = copy.copy(on_a)
+        on_b.url = f"{instances[1].url}/webhooks/rest/webhook"
+        chats.append((language, on_a, on_b))
+    return chats
+
+
+def tracker_events(instance, sender):
+    response = requests.get(f"{instance.url}/conversations/{sender}/tracker",
+                            params={"token": services.RASA_TOKEN}, timeout=30)
+    response.raise_for_status()
+    return response.json()["events"]
+
+
+def turns(events):
+    """[(user text, [actions after it until the next listen])] from a tracker's events."""
+    result = []
+    for event in events:
+        if event["event"] == "user":
+            result.append((event["text"], []))
+        elif event["event"] == "action" and result:
+            result[-1][1].append(event["name"])
+    return result
+
+
+def test_interleaved_and_simultaneous_messages_on_two_instances(topology):
+    backend, instances = topology
+    chats = conversations(backend, instances)
+    sent = {on_a.sender: [] for _, on_a, _ in chats}
+    # Interleaved: message i of every conversation, alternating the instance per message and per customer.
+    for i, message in enumerate(SEQUENTIAL):
+        for n, (language, on_a, on_b) in enumerate(chats):
+            chat = (on_a, on_b)[(i + n) % 2]
+            assert chat.say(message[language]), f"no answer to {message[language]!r} from instance {(i + n) % 2}"
+            sent[on_a.sender].append(message[language])
+    # Simultaneous: every conversation sends one message to A and another to B at the same moment.
+    barrier = threading.Barrier(2 * len(chats))
+    answers, errors = {}, []
+
+    def send(chat, text):
+        try:
+            barrier.wait(timeout=30)
+            answers[(chat.sender, text)] = chat.say(text)
+        except Exception as error:   # reported below, with the others
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=send, args=(chat, message[language]))
+               for language, on_a, on_b in chats for chat, message in zip((on_a, on_b), AT_ONCE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert not errors and all(answers.values()) and len(answers) == len(threads), (errors, answers)
+
+    for language, on_a, _ in chats:
+        events = tracker_events(instances[0], on_a.sender)
+        assert events == tracker_events(instances[1], on_a.sender), "the instances see different trackers"
+        # No event twice (the same event stored by both instances would repeat its timestamp and content).
+        doubled = [e for e, count in Counter(repr(sorted(e.items())) for e in events).items() if count > 1]
+        assert not doubled, doubled
+        said = [text for text, _ in turns(events)]
+        expected = sent[on_a.sender]
+        assert said[:len(expected)] == expected, f"{language}: user messages out of order or lost: {said}"
+        assert sorted(said[len(expected):]) == sorted(m[language] for m in AT_ONCE), f"{language}: {said}"
+        for text, actions in turns(events):
+            # Each message was answered (an action besides listening), and the turn ended by listening.
+            assert [a for a in actions if a != "action_listen"], f"{language}: no answer to {text!r}: {actions}"
+            assert actions[-1] == "action_listen", f"{language}: turn of {text!r} did not finish: {actions}"

@@ -1,0 +1,44 @@
+"""The faster model loading of bot/rasa_speedups.py gives the very same predictions as Rasa's own:
+intents, confidences and entities (DIET), and the next action with its scores (TED and rules)."""
+import pytest
+from rasa.core.agent import Agent
+from rasa.core.channels import UserMessage
+from rasa.utils.tensorflow.models import RasaModel
+
+from bench.conversations import messages_by_intent
+from bot import languages, rasa_speedups
+
+
+def sample_messages():
+    messages = []
+    for language in languages.supported():
+        for texts in list(messages_by_intent(language).values())[::4]:
+            messages.append(texts[0])
+    return messages
+
+
+async def parse_all(model_path, messages):
+    agent = Agent.load(str(model_path))
+    parsed = [await agent.parse_message(text) for text in messages]
+    for number, text in enumerate(messages[:12]):
+        # Without an action server the slot validation fails quietly; the policies still predict.
+        await agent.log_message(UserMessage(text, sender_id=f"load-{number}"))
+        prediction = await agent.predict_next_for_sender_id(f"load-{number}")
+        parsed[number]["next_action_scores"] = prediction["scores"]
+    return parsed
+
+
+async def test_eager_weight_building_predicts_exactly_like_rasa(model_path, monkeypatch):
+    messages = sample_messages()
+    monkeypatch.setattr(RasaModel, "load", classmethod(rasa_speedups._rasa_load))
+    expected = await parse_all(model_path, messages)
+    monkeypatch.setattr(RasaModel, "load", classmethod(rasa_speedups._load_with_eager_weight_building))
+    actual = await parse_all(model_path, messages)
+    for text, want, got in zip(messages, expected, actual):
+        assert got["intent"]["name"] == want["intent"]["name"], text
+        assert got["intent"]["confidence"] == pytest.approx(want["intent"]["confidence"], abs=1e-5), text
+        assert [(e["entity"], e["value"]) for e in got["entities"]] == \
+               [(e["entity"], e["value"]) for e in want["entities"]], text
+        if "next_action_scores" in want:
+            assert [(s["action"], s["score"]) for s in got["next_action_scores"]] == \
+                   [(s["action"], pytest.approx(s["score"], abs=1e-5)) for s in want["next_action_scores"]], text
