@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import formatting, parsing
+from bot.actions.questions_in_forms import AnswersQuestionsFirst
 from bot.actions.verification import find_email
 from bot.backend_client import BackendError, BackendUnavailable, backend, idempotency_key
 
@@ -14,7 +15,7 @@ FIELDS = ("company_name", "country", "vat_registered", "vat_number", "contact_em
 SKIPPED = "-"   # old_cps_email when the customer had no CPS account or skips it
 
 
-class ValidateApplicationForm(FormValidationAction):
+class ValidateApplicationForm(AnswersQuestionsFirst, FormValidationAction):
     def name(self) -> Text:
         return "validate_application_form"
 

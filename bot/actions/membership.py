@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import formatting, identity
 from bot.actions.account import AccountAction
 from bot.actions.common import ask_backend, tier_names
+from bot.actions.questions_in_forms import AnswersQuestionsFirst
 from bot.backend_client import BackendError, BackendUnavailable, backend, idempotency_key
 
 PAYMENT_METHODS = ("card", "bank_transfer")
@@ -113,7 +114,7 @@ class ActionAskTier(Action):
         return []
 
 
-class ValidateEnrolmentForm(FormValidationAction):
+class ValidateEnrolmentForm(AnswersQuestionsFirst, FormValidationAction):
     def name(self) -> Text:
         return "validate_enrolment_form"
 

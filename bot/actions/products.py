@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import formatting, identity, parsing
 from bot.actions.account import AccountAction
 from bot.actions.common import ask_backend
+from bot.actions.questions_in_forms import AnswersQuestionsFirst
 from bot.backend_client import BackendError, BackendUnavailable, backend, idempotency_key
 
 # Backend diagnosis -> the response that explains it (see domain.yml).
@@ -140,7 +141,7 @@ class ProductDetailValidation:
         return {"dealer": dealer or None}
 
 
-class ValidateProductForm(ProductDetailValidation, FormValidationAction):
+class ValidateProductForm(AnswersQuestionsFirst, ProductDetailValidation, FormValidationAction):
     def name(self) -> Text:
         return "validate_product_form"
 
@@ -215,7 +216,7 @@ class ActionGreenTick(AccountAction):
                 SlotSet("missing_details", first["missing"]), FollowupAction("product_details_form")]
 
 
-class ValidateProductDetailsForm(ProductDetailValidation, FormValidationAction):
+class ValidateProductDetailsForm(AnswersQuestionsFirst, ProductDetailValidation, FormValidationAction):
     def name(self) -> Text:
         return "validate_product_details_form"
 

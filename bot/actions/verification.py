@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import identity
 from bot.actions.common import continue_with
+from bot.actions.questions_in_forms import AnswersQuestionsFirst
 from bot.backend_client import BackendError, BackendUnavailable, backend, idempotency_key
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -34,7 +35,7 @@ def find_email(text: Optional[str]) -> Optional[str]:
     return match.group(0) if match else None
 
 
-class ValidateVerifyForm(FormValidationAction):
+class ValidateVerifyForm(AnswersQuestionsFirst, FormValidationAction):
     def name(self) -> Text:
         return "validate_verify_form"
 

@@ -134,6 +134,18 @@ def test_an_anonymous_customer_verifies_by_code_and_continues(chat, backend_serv
     assert not said(replies, "utter_offer_handoff", language)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_question_asked_inside_a_form_is_answered_and_the_form_asks_again(chat, language):
+    conversation = chat(language)
+    assert_said(conversation.say(phrases.NEXT_STEP[language]), "utter_ask_verify_email", language)
+    replies = conversation.say(phrases.HOW_TO_REGISTER[language])
+    assert_said(replies, "utter_how_to_register", language)
+    assert_said(replies, "utter_ask_verify_email", language)
+    assert not said(replies, "utter_invalid_email", language)
+    # The form still takes the answer it asked for.
+    assert_said(conversation.say("someone@example.com"), "utter_ask_verify_code", language)
+
+
 def test_a_wrong_code_is_refused_and_nothing_is_revealed(chat):
     conversation = chat("en")
     conversation.say("what is my next step")
