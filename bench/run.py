@@ -67,7 +67,7 @@ def our_setup(tmp: Path, action_url: str, workers: int) -> Setup:
         # Several Sanic workers need a lock store they share: Redis, as in production.
         endpoints = tmp / "endpoints-workers.yml"
         endpoints.write_text((ROOT / "endpoints.yml").read_text() + (
-            f"\nlock_store:\n  type: redis\n  url: 127.0.0.1\n  port: 6379\n  key_prefix: bench{os.getpid()}\n"))
+            f"\nlock_store:\n  type: bot.lock_store.AtomicRedisLockStore\n  url: 127.0.0.1\n  port: 6379\n  key_prefix: bench{os.getpid()}\n"))
         env["SANIC_WORKERS"] = str(workers)
     name = "assistant" if workers == 1 else f"assistant, {workers} workers"
     return Setup(name, ensure_model(), endpoints, ROOT / "credentials.yml", env)
