@@ -60,7 +60,7 @@ def setups(tmp: Path, action_url: str, baseline: bool, baseline_model: Path = No
 
 
 def our_setup(tmp: Path, action_url: str, workers: int) -> Setup:
-    env = {"ACTION_ENDPOINT_URL": f"{action_url}/webhook", "TRACKER_DIALECT": "sqlite",
+    env = {**services.RASA_SERVER_ENV, "ACTION_ENDPOINT_URL": f"{action_url}/webhook", "TRACKER_DIALECT": "sqlite",
            "TRACKER_DB": str(tmp / "tracker.db")}
     endpoints = ROOT / "endpoints.yml"
     if workers > 1:

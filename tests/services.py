@@ -125,12 +125,19 @@ def start_action_server(tmp: Path, backend_url: str, name: str = "actions") -> S
     return service.serve(lambda: requests.get(f"{service.url}/health", timeout=2).status_code == 200, 120)
 
 
+# How the Procfiles start a Rasa server: one thread per TensorFlow op. The server predicts one
+# message at a time on its event loop, and TF's thread pools only cost CPU there (about 12 % of
+# Rasa's CPU per turn, docs/performance.md). Training keeps TF's defaults.
+RASA_SERVER_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+
+
 def start_rasa(tmp: Path, model: Path, action_url: str, port: int, name: str = "rasa",
                endpoints: str = "endpoints.yml", env: Optional[Dict[str, str]] = None, wait: bool = True) -> Service:
     """Rasa on the SQLite tracker store in tmp; `endpoints` and `env` choose other stores
     (endpoints.production.yml: Postgres tracker store and Redis lock store). wait=False only starts
     the process; then wait with `service.wait_until(service.ready, service.ready_timeout)`."""
     env = {
+        **RASA_SERVER_ENV,
         "ACTION_ENDPOINT_URL": f"{action_url}/webhook",
         "TRACKER_DIALECT": "sqlite",
         "TRACKER_DB": str(tmp / "tracker.db"),
