@@ -65,17 +65,10 @@ class AtomicRedisLockStore(RedisLockStore):
 
         self._change_atomically(conversation_id, remove_expired)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        def finish(lock: Optional[TicketLock]) -> Tuple[None, Optional[TicketLock]]:
-            if lock is not None:
-                lock.remove_ticket_for(ticket_number)
-            return None, lock
-
-        self._change_atomically(conversation_id, finish)
-
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Gives the ticket back, and deletes the lock only if nobody is waiting at that moment
-        (Rasa's version checks and deletes in two steps, and can delete a ticket issued between)."""
+        (Rasa's version checks and deletes in two steps, and can delete a ticket issued between).
+        Rasa calls finish_serving only from here, so it needs no atomic version of its own."""
         def finish_and_delete_if_idle(lock: Optional[TicketLock]) -> Tuple[None, Optional[TicketLock]]:
             if lock is None:
                 return None, None

@@ -126,8 +126,8 @@ def start_action_server(tmp: Path, backend_url: str, name: str = "actions") -> S
 
 
 # How the Procfiles start a Rasa server: one thread per TensorFlow op. The server predicts one
-# message at a time on its event loop, and TF's thread pools only cost CPU there (about 12 % of
-# Rasa's CPU per turn, docs/performance.md). Training keeps TF's defaults.
+# message at a time on its event loop, and TF's thread pools only cost CPU there (5-9 % of
+# Rasa's CPU per turn in alternating bench runs, docs/performance.md). Training keeps TF's defaults.
 RASA_SERVER_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
 
 
