@@ -42,3 +42,28 @@ async def test_eager_weight_building_predicts_exactly_like_rasa(model_path, monk
         if "next_action_scores" in want:
             assert [(s["action"], s["score"]) for s in got["next_action_scores"]] == \
                    [(s["action"], pytest.approx(s["score"], abs=1e-5)) for s in want["next_action_scores"]], text
+
+
+async def test_graph_runner_feature_joining_and_event_lookup_predict_exactly_like_rasa(model_path, monkeypatch):
+    """bot/graph_runner.py, the one-step feature joining and the remembered event classes:
+    the same intent rankings, entities and next-action scores as Rasa's dask runner."""
+    from rasa.core import processor
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.events import Event
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.graph_runner import SequentialGraphRunner
+
+    messages = sample_messages()
+    monkeypatch.setattr(processor, "DaskGraphRunner", DaskGraphRunner)
+    monkeypatch.setattr(Message, "_combine_features", staticmethod(rasa_speedups._rasa_combine_features))
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups._rasa_resolve_by_type))
+    expected = await parse_all(model_path, messages)
+    monkeypatch.setattr(processor, "DaskGraphRunner", SequentialGraphRunner)
+    monkeypatch.setattr(Message, "_combine_features", staticmethod(rasa_speedups._combine_features))
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups._resolve_by_type))
+    actual = await parse_all(model_path, messages)
+    for text, want, got in zip(messages, expected, actual):
+        assert got["intent_ranking"] == want["intent_ranking"], text
+        assert got["entities"] == want["entities"], text
+        assert got.get("next_action_scores") == want.get("next_action_scores"), text

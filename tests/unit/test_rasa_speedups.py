@@ -58,3 +58,61 @@ def test_the_sqlite_tracker_store_keeps_its_connections_and_its_turns(tmp_path):
     again = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
     events = asyncio.run(again.retrieve("customer")).events
     assert [e.as_dict()["event"] for e in events] == ["action", "user", "action"]
+
+
+def _features(columns, seed, dtype="float64"):
+    import numpy as np
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+
+    matrix = scipy.sparse.random(7, columns, density=0.2, format="coo", random_state=seed, dtype=dtype)
+    return Features(matrix, "sequence", "text", f"featurizer{seed}")
+
+
+@pytest.mark.parametrize("count", [1, 2, 4])
+def test_sparse_features_are_joined_into_the_same_matrix(count):
+    features = [_features(columns, seed) for seed, columns in enumerate([3, 50, 1, 400][:count])]
+    names = [f.origin for f in features]
+    want = rasa_speedups._rasa_combine_features(features, names)
+    got = rasa_speedups._combine_features(features, names)
+    assert got.features.format == want.features.format == "coo"
+    assert got.features.shape == want.features.shape and got.features.dtype == want.features.dtype
+    assert (got.features.toarray() == want.features.toarray()).all()
+    assert (got.type, got.attribute, got.origin) == (want.type, want.attribute, names)
+    assert features[0].features.shape[1] == 3  # the message's own features are left alone
+
+
+def test_features_of_different_lengths_are_refused_like_rasa():
+    from rasa.shared.nlu.training_data.features import Features
+
+    short = Features(_features(5, 1).features.tocsr()[:3], "sequence", "text", "short")
+    with pytest.raises(ValueError):
+        rasa_speedups._rasa_combine_features([_features(5, 0), short], ["a", "b"])
+    with pytest.raises(ValueError):
+        rasa_speedups._combine_features([_features(5, 0), short], ["a", "b"])
+
+
+def test_event_classes_are_found_by_type_name_like_rasa():
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+
+    for cls in (ActionExecuted, SlotSet, UserUttered):
+        assert rasa_speedups._resolve_by_type(cls.type_name) is rasa_speedups._rasa_resolve_by_type(cls.type_name) is cls
+    assert rasa_speedups._resolve_by_type("topic") is None
+    assert rasa_speedups._resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError):
+        rasa_speedups._resolve_by_type("no_such_event")
+
+
+def test_graph_runner_refuses_an_input_named_like_a_node():
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.graph import GraphSchema, SchemaNode
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+
+    from bot.graph_runner import SequentialGraphRunner
+
+    schema = GraphSchema({"tokenizer": SchemaNode({"messages": "__message__"}, WhitespaceTokenizer, "create",
+                                                  "process", {}, eager=True, is_target=True)})
+    runner = SequentialGraphRunner.__new__(SequentialGraphRunner)
+    runner._graph_schema, runner._instantiated_nodes = schema, {}
+    with pytest.raises(GraphRunError):
+        runner.run(inputs={"__message__": "tokenizer"}, targets=["tokenizer"])
