@@ -27,7 +27,7 @@ def record(pid: int, seconds: int, out: Path) -> subprocess.Popen:
     """Starts py-spy on a running process; returns at once (wait() on the result)."""
     py_spy = Path(sys.executable).parent / "py-spy"
     return subprocess.Popen([str(py_spy), "record", "--pid", str(pid), "--duration", str(seconds),
-                             "--rate", "200", "--format", "raw", "--nonblocking", "--subprocesses", "--output", str(out)],
+                             "--rate", "100", "--format", "raw", "--subprocesses", "--output", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -100,6 +100,11 @@ def _load_with_eager_weight_building(cls: Any, model_file_name: Text, model_data
     model = cls(*args, **kwargs)
     model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
     model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+    # The eager step creates the optimizer's slot variables in another order than Rasa's traced
+    # step, and the checkpoint restores them by position: for TED a shape clash, a ValueError that
+    # TEDPolicy.load swallows, and the bot ran without TED. A fresh optimizer has no slots yet, so
+    # the checkpoint's are left aside; prediction never uses them.
+    model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
     model.load_weights(model_file_name)
     model.run_eagerly = bool(config.get(RUN_EAGERLY))  # predictions: a traced tf.function again
     if predict_data_example:

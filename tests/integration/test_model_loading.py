@@ -1,5 +1,7 @@
 """The faster model loading of bot/rasa_speedups.py gives the very same predictions as Rasa's own:
-intents, confidences and entities (DIET), and the next action with its scores (TED and rules)."""
+intents, confidences and entities (DIET), and each policy's own scores for the next action, not
+only the ensemble's winner: a machine-learning policy that failed to load (TED did, until
+2026-12-05) falls back to empty predictions in silence, and the winner, usually a rule, hides it."""
 import pytest
 from rasa.core.agent import Agent
 from rasa.core.channels import UserMessage
@@ -25,7 +27,25 @@ async def parse_all(model_path, messages):
         await agent.log_message(UserMessage(text, sender_id=f"load-{number}"))
         prediction = await agent.predict_next_for_sender_id(f"load-{number}")
         parsed[number]["next_action_scores"] = prediction["scores"]
+        parsed[number]["policy_probabilities"] = await policy_probabilities(agent, f"load-{number}")
+        parsed[number]["policies_with_a_model"] = [  # TED, for one; Rasa's loading never fails here
+            name for name, node in agent.processor.graph_runner._instantiated_nodes.items()
+            if name in parsed[number]["policy_probabilities"] and hasattr(node._component, "model")]
     return parsed
+
+
+async def policy_probabilities(agent, sender_id):
+    """Each policy's own prediction for the conversation: {graph node: probabilities}."""
+    from rasa.core.policies.policy import Policy
+    from rasa.engine.constants import PLACEHOLDER_TRACKER
+
+    runner = agent.processor.graph_runner
+    tracker = await agent.processor.tracker_store.get_or_create_tracker(sender_id)
+    nodes = [name for name, node in runner._instantiated_nodes.items()
+             if isinstance(node._component, Policy)]
+    assert len(nodes) >= 2, nodes  # rules and memoization at least (config.yml)
+    results = runner.run(inputs={PLACEHOLDER_TRACKER: tracker}, targets=nodes)
+    return {name: results[name].probabilities for name in nodes}
 
 
 async def test_eager_weight_building_predicts_exactly_like_rasa(model_path, monkeypatch):
@@ -42,6 +62,10 @@ async def test_eager_weight_building_predicts_exactly_like_rasa(model_path, monk
         if "next_action_scores" in want:
             assert [(s["action"], s["score"]) for s in got["next_action_scores"]] == \
                    [(s["action"], pytest.approx(s["score"], abs=1e-5)) for s in want["next_action_scores"]], text
+            for node, probabilities in want["policy_probabilities"].items():
+                if node in want["policies_with_a_model"]:  # rules and memoization may abstain, a model never
+                    assert max(probabilities) > 0, (node, text)
+                assert got["policy_probabilities"][node] == pytest.approx(probabilities, abs=1e-5), (node, text)
 
 
 async def test_graph_runner_feature_joining_and_event_lookup_predict_exactly_like_rasa(model_path, monkeypatch):
@@ -67,3 +91,4 @@ async def test_graph_runner_feature_joining_and_event_lookup_predict_exactly_lik
         assert got["intent_ranking"] == want["intent_ranking"], text
         assert got["entities"] == want["entities"], text
         assert got.get("next_action_scores") == want.get("next_action_scores"), text
+        assert got.get("policy_probabilities") == want.get("policy_probabilities"), text
