@@ -100,7 +100,7 @@ backend: db
 actions: setup
 	$(BIN)/rasa run actions --actions bot.actions --port $(ACTION_PORT)
 rasa: model
-	TF_INTRA_OP_PARALLELISM_THREADS=1 TF_INTER_OP_PARALLELISM_THREADS=1 $(BIN)/rasa run --enable-api --auth-token $(RASA_TOKEN) --cors '*' --port $(RASA_PORT) --model $$($(BIN)/python -m bot.training) --endpoints endpoints.yml --credentials credentials.yml
+	TF_INTRA_OP_PARALLELISM_THREADS=1 TF_INTER_OP_PARALLELISM_THREADS=1 TF_ENABLE_ONEDNN_OPTS=0 $(BIN)/rasa run --enable-api --auth-token $(RASA_TOKEN) --cors '*' --port $(RASA_PORT) --model $$($(BIN)/python -m bot.training) --endpoints endpoints.yml --credentials credentials.yml
 web: setup
 	$(BIN)/python -m web.serve --port $(WEB_PORT)
 

@@ -125,10 +125,14 @@ def start_action_server(tmp: Path, backend_url: str, name: str = "actions") -> S
     return service.serve(lambda: requests.get(f"{service.url}/health", timeout=2).status_code == 200, 120)
 
 
-# How the Procfiles start a Rasa server: one thread per TensorFlow op. The server predicts one
-# message at a time on its event loop, and TF's thread pools only cost CPU there (5-9 % of
-# Rasa's CPU per turn in alternating bench runs, docs/performance.md). Training keeps TF's defaults.
-RASA_SERVER_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+# How the Procfiles start a Rasa server: one thread per TensorFlow op, and TensorFlow's own
+# kernels instead of oneDNN's. The server predicts one message at a time on its event loop, and
+# TF's thread pools only cost CPU there (5-9 % of Rasa's CPU per turn in alternating bench runs);
+# for DIET's small matrices oneDNN's kernels cost more than they save (a DIET call: 2.6 ms of CPU
+# instead of 3.3 ms; the 2 328 test-split messages get the same intents and entities, confidences
+# within 5e-7). See docs/performance.md. Training keeps TF's defaults.
+RASA_SERVER_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1",
+                   "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
 def start_rasa(tmp: Path, model: Path, action_url: str, port: int, name: str = "rasa",
