@@ -10,6 +10,9 @@ left by a process that died mid-request is taken over after CLAIM_TIMEOUT; the w
 never happen twice even then have their own unique constraints as well (one membership per
 account, one product per serial number). Enrolment keeps the key on the membership itself, in
 the write's own transaction (services/enrolment.py), so it is left to that.
+
+Keys are kept for RETENTION: every PRUNE_EVERY claims a process forgets the older ones, so the
+table stays as small as a day of writes.
 """
 from __future__ import annotations
 
@@ -28,6 +31,8 @@ from .models import IdempotentRequest, utcnow
 METHODS = {"POST", "PATCH"}
 OWN_IDEMPOTENCY = {"/v1/me/enrolment"}
 CLAIM_TIMEOUT = timedelta(seconds=60)
+RETENTION = timedelta(hours=24)  # clients retry within minutes; payment APIs keep keys for a day
+PRUNE_EVERY = 500
 
 
 def _hash(*parts) -> str:
@@ -53,6 +58,7 @@ class IdempotencyMiddleware:
     def __init__(self, app, sessionmaker) -> None:
         self.app = app
         self.sessionmaker = sessionmaker
+        self.claims = 0  # counted from the thread pool without a lock: an approximate count is enough
 
     async def __call__(self, scope, receive, send) -> None:
         headers = Headers(scope=scope) if scope["type"] == "http" else None
@@ -92,8 +98,19 @@ class IdempotencyMiddleware:
             await run_in_threadpool(self._finish, request_scope, answer["status"], answer["content_type"],
                                     b"".join(answer["chunks"]))
 
+    def prune(self) -> int:
+        """Forgets the keys older than RETENTION; returns how many."""
+        with self.sessionmaker() as session:
+            forgotten = session.execute(
+                delete(IdempotentRequest).where(IdempotentRequest.created_at < utcnow() - RETENTION)).rowcount
+            session.commit()
+        return forgotten
+
     def _claim(self, request_scope: str, fingerprint: str) -> IdempotentRequest | None:
         """None if this request may run (it claimed the key), else the stored request."""
+        self.claims += 1
+        if self.claims % PRUNE_EVERY == 0:
+            self.prune()
         with self.sessionmaker() as session:
             for _ in range(2):
                 session.add(IdempotentRequest(scope=request_scope, fingerprint=fingerprint, created_at=utcnow()))

@@ -73,3 +73,28 @@ def test_a_key_is_bound_to_the_customer(server):
                         headers={**two, "Idempotency-Key": key})
         assert first.status_code == second.status_code == 201
         assert "Idempotent-Replayed" not in second.headers and second.json()["id"] != first.json()["id"]
+
+
+def test_keys_older_than_a_day_are_forgotten_every_few_hundred_writes(session_factory, monkeypatch):
+    from datetime import timedelta
+
+    from backend import idempotency
+    from backend.models import IdempotentRequest, utcnow
+
+    middleware = idempotency.IdempotencyMiddleware(app=None, sessionmaker=session_factory)
+    with session_factory() as s:
+        s.add_all([IdempotentRequest(scope="old", fingerprint="f", status=201, body="{}",
+                                     created_at=utcnow() - idempotency.RETENTION - timedelta(minutes=1)),
+                   IdempotentRequest(scope="recent", fingerprint="f", status=201, body="{}",
+                                     created_at=utcnow() - idempotency.RETENTION + timedelta(minutes=5))])
+        s.commit()
+    monkeypatch.setattr(idempotency, "PRUNE_EVERY", 3)
+    for number in range(2):
+        assert middleware._claim(f"new-{number}", "f") is None
+    with session_factory() as s:
+        assert s.query(IdempotentRequest).filter_by(scope="old").count() == 1  # not yet
+    assert middleware._claim("new-2", "f") is None  # the third claim prunes first
+    with session_factory() as s:
+        scopes = {r.scope for r in s.query(IdempotentRequest)}
+    assert scopes == {"recent", "new-0", "new-1", "new-2"}
+    assert middleware._claim("recent", "f").status == 201  # a kept key still replays
