@@ -21,15 +21,20 @@ class SequentialGraphRunner(DaskGraphRunner):
     def run(self, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
         run_targets = list(targets) if targets else self._graph_schema.target_names
         nodes = self._graph_schema.nodes
+        order = self._order(tuple(run_targets))
         results: Dict[Text, Any] = {}
+        known = set(order)  # as in Rasa's runner: the needed nodes and the inputs added before
         for name, value in (inputs or {}).items():
-            if isinstance(value, str) and value in nodes:  # the same check as Rasa's runner
+            if isinstance(value, str) and value in known:
                 raise GraphRunError(
                     f"Input value '{value}' clashes with a node name. Make sure that none of the "
                     f"input names passed to the `run` method are the same as node names in the graph schema.")
             results[name] = (name, value)
+            known.add(name)
         try:
-            for name in self._order(tuple(run_targets)):
+            for name in order:
+                if name in results:  # an input named like a node replaces it, as in dask
+                    continue
                 arguments = [results.get(need, need) for need in nodes[name].needs.values()]
                 results[name] = self._instantiated_nodes[name](*arguments)
         except RuntimeError as e:

@@ -105,7 +105,9 @@ def _load_with_eager_weight_building(cls: Any, model_file_name: Text, model_data
     # TEDPolicy.load swallows, and the bot ran without TED. A fresh optimizer has no slots yet, so
     # the checkpoint's are left aside; prediction never uses them.
     model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
-    model.load_weights(model_file_name)
+    status = model.load_weights(model_file_name)
+    if status is not None:
+        status.expect_partial()  # the optimizer's values stay unread, on purpose: no warnings about them
     model.run_eagerly = bool(config.get(RUN_EAGERLY))  # predictions: a traced tf.function again
     if predict_data_example:
         model.run_inference(predict_data_example)  # traces the prediction graph now, not on a customer
@@ -131,9 +133,9 @@ _rasa_combine_features = Message._combine_features
 
 def _combine_features(features: List[Features], featurizers: List[Text]) -> Optional[Features]:
     """Message._combine_features: the same COO matrix, built in one step for sparse features."""
-    if len(features) < 2 or not all(f.is_sparse() for f in features):
-        return _rasa_combine_features(features, featurizers)
-    matrices = [f.features.tocoo() for f in features]
+    if len(features) < 2 or not all(scipy.sparse.isspmatrix_coo(f.features) for f in features):
+        return _rasa_combine_features(features, featurizers)  # hstack's result would not be COO
+    matrices = [f.features for f in features]
     rows = matrices[0].shape[0]
     for matrix in matrices[1:]:
         if matrix.shape[0] != rows:

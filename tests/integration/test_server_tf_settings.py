@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from bot.training import ROOT
 from tests.services import RASA_SERVER_ENV
 
 TF_SETTINGS = ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS", "TF_ENABLE_ONEDNN_OPTS")
@@ -16,7 +17,8 @@ TF_SETTINGS = ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREA
 def parse_sample(model_path, env):
     base = {k: v for k, v in os.environ.items() if k not in TF_SETTINGS}
     result = subprocess.run([sys.executable, "-m", "tests.integration.parse_sample", str(model_path)],
-                            env={**base, **env}, capture_output=True, text=True, timeout=600, check=True)
+                            env={**base, **env}, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 

@@ -85,7 +85,7 @@ def test_sparse_features_are_joined_into_the_same_matrix(count):
 def test_features_of_different_lengths_are_refused_like_rasa():
     from rasa.shared.nlu.training_data.features import Features
 
-    short = Features(_features(5, 1).features.tocsr()[:3], "sequence", "text", "short")
+    short = Features(_features(5, 1).features.tocsr()[:3].tocoo(), "sequence", "text", "short")
     with pytest.raises(ValueError):
         rasa_speedups._rasa_combine_features([_features(5, 0), short], ["a", "b"])
     with pytest.raises(ValueError):
@@ -116,3 +116,14 @@ def test_graph_runner_refuses_an_input_named_like_a_node():
     runner._graph_schema, runner._instantiated_nodes = schema, {}
     with pytest.raises(GraphRunError):
         runner.run(inputs={"__message__": "tokenizer"}, targets=["tokenizer"])
+
+
+def test_features_other_than_coo_are_joined_by_rasa():
+    from rasa.shared.nlu.training_data.features import Features
+
+    features = [Features(_features(columns, seed).features.tocsr(), "sequence", "text", f"f{seed}")
+                for seed, columns in enumerate([3, 50])]
+    got = rasa_speedups._combine_features(features, ["a", "b"])
+    want = rasa_speedups._rasa_combine_features(features, ["a", "b"])
+    assert got.features.format == want.features.format
+    assert (got.features.toarray() == want.features.toarray()).all()
