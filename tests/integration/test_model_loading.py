@@ -5,6 +5,8 @@ only the ensemble's winner: a machine-learning policy that failed to load (TED d
 import pytest
 from rasa.core.agent import Agent
 from rasa.core.channels import UserMessage
+from rasa.core.policies.policy import Policy
+from rasa.engine.constants import PLACEHOLDER_TRACKER
 from rasa.utils.tensorflow.models import RasaModel
 
 from bench.conversations import messages_by_intent
@@ -22,23 +24,21 @@ def sample_messages():
 async def parse_all(model_path, messages):
     agent = Agent.load(str(model_path))
     parsed = [await agent.parse_message(text) for text in messages]
+    runner = agent.processor.graph_runner
+    with_a_model = [name for name, node in runner._instantiated_nodes.items()  # TED, for one
+                    if isinstance(node._component, Policy) and hasattr(node._component, "model")]
     for number, text in enumerate(messages[:12]):
         # Without an action server the slot validation fails quietly; the policies still predict.
         await agent.log_message(UserMessage(text, sender_id=f"load-{number}"))
         prediction = await agent.predict_next_for_sender_id(f"load-{number}")
         parsed[number]["next_action_scores"] = prediction["scores"]
         parsed[number]["policy_probabilities"] = await policy_probabilities(agent, f"load-{number}")
-        parsed[number]["policies_with_a_model"] = [  # TED, for one; Rasa's loading never fails here
-            name for name, node in agent.processor.graph_runner._instantiated_nodes.items()
-            if name in parsed[number]["policy_probabilities"] and hasattr(node._component, "model")]
+        parsed[number]["policies_with_a_model"] = with_a_model
     return parsed
 
 
 async def policy_probabilities(agent, sender_id):
     """Each policy's own prediction for the conversation: {graph node: probabilities}."""
-    from rasa.core.policies.policy import Policy
-    from rasa.engine.constants import PLACEHOLDER_TRACKER
-
     runner = agent.processor.graph_runner
     tracker = await agent.processor.tracker_store.get_or_create_tracker(sender_id)
     nodes = [name for name, node in runner._instantiated_nodes.items()

@@ -60,12 +60,11 @@ def test_the_sqlite_tracker_store_keeps_its_connections_and_its_turns(tmp_path):
     assert [e.as_dict()["event"] for e in events] == ["action", "user", "action"]
 
 
-def _features(columns, seed, dtype="float64"):
-    import numpy as np
+def _features(columns, seed):
     import scipy.sparse
     from rasa.shared.nlu.training_data.features import Features
 
-    matrix = scipy.sparse.random(7, columns, density=0.2, format="coo", random_state=seed, dtype=dtype)
+    matrix = scipy.sparse.random(7, columns, density=0.2, format="coo", random_state=seed)
     return Features(matrix, "sequence", "text", f"featurizer{seed}")
 
 
