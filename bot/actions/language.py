@@ -13,8 +13,24 @@ from rasa_sdk.forms import ValidationAction
 from bot import language_detection, languages
 
 
+# Form questions answered with a name or a code. "Kuvaamo Revontuli Oy" or "Müller Bau GmbH"
+# says nothing about the customer's language, so such answers never switch it or get the
+# "we don't speak that" reply; a cancel or a request for a person still does.
+NAME_OR_CODE_SLOTS = {
+    "company_name", "dealer", "product", "serial_number", "vat_number",
+    "contact_email", "old_cps_email", "verify_email", "verify_code",
+}
+NOT_AN_ANSWER = {"change_language", "cancel", "request_human"}
+
+
 def language_list() -> str:
     return ", ".join(languages.supported().values())
+
+
+def answers_a_name_or_code(tracker: Tracker) -> bool:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return (bool(tracker.active_loop_name) and intent not in NOT_AN_ANSWER
+            and tracker.get_slot("requested_slot") in NAME_OR_CODE_SLOTS)
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -33,6 +49,8 @@ class ValidateSlotMappings(ValidationAction):
             if asked:
                 return {"language": asked}
         if (message.get("text") or "").startswith("/"):  # a button payload has no language
+            return {}
+        if answers_a_name_or_code(tracker):
             return {}
         current = tracker.get_slot("language")
         understood = (message.get("intent") or {}).get("name") != "nlu_fallback"
@@ -53,7 +71,8 @@ class ValidateSlotMappings(ValidationAction):
     ) -> List[EventType]:
         events = await super().run(dispatcher, tracker, domain)
         text = tracker.latest_message.get("text") or ""
-        if not text.startswith("/") and language_detection.detect(text).unsupported:
+        if (not text.startswith("/") and not answers_a_name_or_code(tracker)
+                and language_detection.detect(text).unsupported):
             # Answer in the current language, list ours, and skip the (meaningless) intent.
             dispatcher.utter_message(response="utter_unsupported_language", languages=language_list())
             events.append(FollowupAction("action_listen"))

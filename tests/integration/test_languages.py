@@ -41,3 +41,14 @@ def test_the_customer_can_ask_for_a_language(chat, language):
             "lt": "ar galite kalbėti lietuviškai", "sv": "kan du svara på svenska"}
     replies = chat(start).say(asks[language])
     assert_said(replies, "utter_language_changed", language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_company_name_from_another_country_keeps_the_language(chat, language):
+    # Each name alone would switch the conversation (or, for the German one, get the
+    # "we don't speak that" reply); as the answer to the form's question it is only a name.
+    names = {"en": "Bildbyrån Skärgården AB", "fi": "Foto Vilniaus Šviesa UAB", "et": "Kuvaamo Revontuli Oy",
+             "nb": "Müller Bauunternehmung GmbH", "lt": "Fotostudio Nordlys AS", "sv": "Kuvaamo Revontuli Oy"}
+    conversation = chat(language)
+    assert_said(conversation.say(phrases.APPLY[language]), "utter_ask_company_name", language)
+    assert_said(conversation.say(names[language]), "utter_ask_country", language)

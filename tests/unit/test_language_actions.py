@@ -9,12 +9,13 @@ from bot.actions.language import ActionConfirmLanguage, ValidateSlotMappings
 DOMAIN = {"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}}
 
 
-def tracker(text, language=None, intent="how_to_register", entities=()):
+def tracker(text, language=None, intent="how_to_register", entities=(), form=None, requested_slot=None):
     return Tracker(
-        sender_id="t", slots={"language": language, "requested_slot": None},
+        sender_id="t", slots={"language": language, "requested_slot": requested_slot},
         latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
                         "entities": list(entities), "metadata": {}},
-        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+        events=[], paused=False, followup_action=None, active_loop={"name": form} if form else {},
+        latest_action_name="action_listen",
     )
 
 
@@ -63,3 +64,26 @@ def test_confirm_language_offers_buttons_when_no_language_was_named():
 def test_gibberish_the_nlu_did_not_understand_keeps_the_language():
     _, events = run(ValidateSlotMappings(), tracker("asdkjh qwe zzz blorp", "en", intent="nlu_fallback"))
     assert slot_value(events) == []
+
+
+def test_a_company_name_is_not_a_language_signal():
+    # Outside a form these names switch the language or get the "we don't speak that" reply ...
+    _, events = run(ValidateSlotMappings(), tracker("Kuvaamo Revontuli Oy", "et", intent="inform"))
+    assert slot_value(events) == ["fi"]
+    messages, _ = run(ValidateSlotMappings(), tracker("Müller Bauunternehmung GmbH", "et", intent="inform"))
+    assert messages[0]["response"] == "utter_unsupported_language"
+    # ... but as the answer to "what is your company's name?" they are only a name.
+    for name in ("Kuvaamo Revontuli Oy", "Müller Bauunternehmung GmbH", "Kadrioru Spqmsbph OÜ"):
+        messages, events = run(ValidateSlotMappings(), tracker(
+            name, "et", intent="inform", form="application_form", requested_slot="company_name"))
+        assert (messages, slot_value(events)) == ([], []), name
+
+
+def test_a_dealer_name_keeps_the_language_but_a_question_asked_instead_may_switch_it():
+    _, events = run(ValidateSlotMappings(), tracker(
+        "Fotostudio Nordlys AS", "lt", intent="inform", form="product_form", requested_slot="dealer"))
+    assert slot_value(events) == []
+    _, events = run(ValidateSlotMappings(), tracker(
+        "Jeg vil heller snakke med en person, takk", "lt", intent="request_human",
+        form="product_form", requested_slot="dealer"))
+    assert slot_value(events) == ["nb"]
