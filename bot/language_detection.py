@@ -5,7 +5,6 @@ frequent others, so that a German or Russian message is recognised as unsupporte
 of being forced into the nearest supported language. Short or ambiguous messages ("ok",
 "CPS?", "EOS R5") give no answer, and the conversation keeps its language.
 """
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Optional
@@ -13,12 +12,12 @@ from typing import Dict, Optional
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from bot import languages
+from bot.language_check import MIN_LETTERS, letter_count, without_noise
 
 # ISO 639-1 codes as lingua names them; Nynorsk counts as Norwegian.
 LINGUA_CODES = {"nb": "BOKMAL", "nn": "NYNORSK"}
 OTHER_LANGUAGES = ["de", "fr", "es", "it", "pl", "ru", "nl", "lv", "pt", "uk", "nn"]
 
-MIN_LETTERS = 12        # below this, detections are mostly noise
 # Measured on the test splits (tests/nlu): at 0.7, 0.4 % of messages would switch to a
 # wrong language; at 0.4 about 1.5 %, acceptable only while no language is established.
 SWITCH_CONFIDENCE = 0.7
@@ -27,10 +26,6 @@ FIRST_MESSAGE_CONFIDENCE = 0.4
 # only an almost certain detection may switch.
 NOT_UNDERSTOOD_CONFIDENCE = 0.95
 UNSUPPORTED_CONFIDENCE = 0.5   # 1 false alarm in the 2 268 test-split messages
-
-_WORD = re.compile(r"[^\W\d_]+")
-# Things that look the same in every language and only add noise.
-_NOISE = re.compile(r"\S+@\S+|https?://\S+|\b[A-Z]{2,}[\w-]*\b|\b\w*\d\w*\b")
 
 
 @dataclass(frozen=True)
@@ -57,9 +52,8 @@ def _detector():
 
 
 def detect(text: str) -> Detection:
-    cleaned = _NOISE.sub(" ", text or "")
-    letters = sum(len(w) for w in _WORD.findall(cleaned))
-    if letters < MIN_LETTERS:
+    cleaned = without_noise(text)
+    if letter_count(cleaned) < MIN_LETTERS:
         return Detection(None, 0.0, False)
     detector, by_language = _detector()
     scores: Dict[str, float] = {}

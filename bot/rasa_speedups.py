@@ -21,6 +21,10 @@
    deep-copying the first and calling scipy's hstack once per other featurizer; they are now
    joined in one step into the same COO matrix.
 6. The prediction graph runs without dask (bot/graph_runner.py).
+7. After every message Rasa calls the language check, `action_validate_slot_mappings`, on the
+   action server. The call is skipped when bot/language_check.py knows that it would change
+   nothing (a button payload, a short message, no offer pending); Rasa then keeps the extracted
+   slots as it does when a domain has no such action.
 """
 import sqlite3
 from functools import lru_cache
@@ -33,8 +37,8 @@ import tensorflow as tf
 from jsonschema import ValidationError
 from rasa.core import processor as rasa_processor
 from rasa.core import tracker_store as rasa_tracker_store
-from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import Event
+from rasa.core.actions.action import ActionExtractSlots, RemoteAction
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
@@ -46,6 +50,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
 from bot.graph_runner import SequentialGraphRunner
+from bot.language_check import may_change_anything
 
 
 @lru_cache(maxsize=None)
@@ -150,6 +155,20 @@ def _combine_features(features: List[Features], featurizers: List[Text]) -> Opti
     return Features(combined, features[0].type, features[0].attribute, featurizers)
 
 
+_run_validation_action = ActionExtractSlots._execute_validation_action
+
+
+async def _validate_only_when_it_may_change_something(
+    self: ActionExtractSlots, extraction_events: List[Event], output_channel: Any, nlg: Any,
+    tracker: Any, domain: Any,
+) -> List[Event]:
+    message = tracker.latest_message
+    intent = (message.intent or {}).get("name") if message else None
+    if message is not None and not may_change_anything(message.text, intent, tracker.get_slot("offer")):
+        return [e for e in extraction_events if isinstance(e, SlotSet)]
+    return await _run_validation_action(self, extraction_events, output_channel, nlg, tracker, domain)
+
+
 def install() -> None:
     """Idempotent. Runs when bot/nlg.py is imported, which bot/channels.py does before Rasa
     creates its tracker store and loads the model."""
@@ -159,6 +178,7 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     Message._combine_features = staticmethod(_combine_features)
     rasa_processor.DaskGraphRunner = SequentialGraphRunner  # the runner Rasa loads models with
+    ActionExtractSlots._execute_validation_action = _validate_only_when_it_may_change_something
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):
         event.listen(Engine, "connect", _sqlite_without_fsync_per_commit)
 

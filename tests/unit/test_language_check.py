@@ -1,0 +1,98 @@
+"""The Rasa process skips the language check when bot/language_check.py says it would change
+nothing. Here the real action runs on every test-split message, in several states of a
+conversation, and wherever the call would be skipped it must indeed change nothing."""
+import asyncio
+
+import pytest
+from rasa.core.actions.action import ActionExtractSlots
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import languages, rasa_speedups
+from bot.actions.language import ValidateSlotMappings
+from bot.evaluate import TEST_DIR
+from bot.language_check import may_change_anything
+from bot.validate_data import read_examples
+
+DOMAIN = {"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]},
+                    "offer": {"type": "text", "mappings": [{"type": "custom"}]}}}
+PAYLOADS = [("/affirm", "affirm"), ("/deny", "deny"), ("/request_human", "request_human"),
+            ('/change_language{"language":"fi"}', "change_language"), ("/migrate_products", "migrate_products")]
+
+
+def _messages():
+    for language in languages.supported():
+        for example in read_examples(TEST_DIR / f"{language}.yml"):
+            yield language, example.plain, example.intent
+    for text, intent in PAYLOADS:
+        yield "en", text, intent
+    for text in ("", "👍", "<b>hi</b>", "ok", "EOS R5 083021004567", "matti.virtanen@kuvaamo.fi"):
+        yield "en", text, "nlu_fallback"
+
+
+def _run_action(text, intent, language, offer, form=None, requested_slot=None):
+    tracker = Tracker(
+        sender_id="t", slots={"language": language, "offer": offer, "requested_slot": requested_slot},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
+                        "metadata": {}},
+        events=[], paused=False, followup_action=None, active_loop={"name": form} if form else {},
+        latest_action_name="action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateSlotMappings().run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, events
+
+
+def test_a_skipped_language_check_would_have_changed_nothing():
+    skipped = checked = 0
+    for language, text, intent in _messages():
+        for current in (language, "lt" if language != "lt" else "sv"):
+            for offer in (None, "migrate"):
+                if may_change_anything(text, intent, offer):
+                    checked += 1
+                    continue
+                skipped += 1
+                for form, requested in ((None, None), ("application_form", "company_name")):
+                    assert _run_action(text, intent, current, offer, form, requested) == ([], []), (text, intent)
+    # Short messages and payloads are common; long questions still reach the action.
+    assert skipped > 500 and checked > 5000, (skipped, checked)
+
+
+@pytest.mark.parametrize("text,intent,offer,expected", [
+    ("ok", "affirm", None, False),
+    ("/affirm", "affirm", "migrate", False),
+    ("Miten saan vanhat tuotteeni siirrettyä?", "migrate_products", None, True),
+    ("ok", "thank", "migrate", True),           # an unanswered offer is forgotten
+    ("suomeksi", "change_language", None, True),
+])
+def test_which_messages_need_the_language_check(text, intent, offer, expected):
+    assert may_change_anything(text, intent, offer) is expected
+
+
+def _calls_the_action(monkeypatch, text, intent, offer=None):
+    """Runs Rasa's slot extraction and says whether it called the language check."""
+    rasa_speedups.install()
+    calls = []
+
+    async def run_custom_action(self, name, *args):
+        calls.append(name)
+        return []
+
+    monkeypatch.setattr(ActionExtractSlots, "_run_custom_action", run_custom_action)
+    domain = Domain.from_dict({
+        "intents": [intent], "actions": ["action_validate_slot_mappings"],
+        "slots": {"offer": {"type": "text", "influence_conversation": False, "mappings": [{"type": "custom"}]}},
+    })
+    tracker = DialogueStateTracker.from_events("t", [
+        ActionExecuted("action_listen"), SlotSet("offer", offer),
+        UserUttered(text, {"name": intent, "confidence": 0.9})], slots=domain.slots)
+    asyncio.run(ActionExtractSlots(None).run(None, None, tracker, domain))
+    return calls == ["action_validate_slot_mappings"]
+
+
+def test_rasa_skips_the_call_only_when_it_would_change_nothing(monkeypatch):
+    assert not _calls_the_action(monkeypatch, "kiitos", "thank")
+    assert _calls_the_action(monkeypatch, "Miten saan vanhat tuotteeni siirrettyä uudelle tilille?", "migrate_products")
+    assert _calls_the_action(monkeypatch, "kiitos", "thank", offer="migrate")
