@@ -25,8 +25,15 @@
    action server. The call is skipped when bot/language_check.py knows that it would change
    nothing (a button payload, a short message, no offer pending); Rasa then keeps the extracted
    slots as it does when a domain has no such action.
+8. Rasa 3.6's debug log calls deep-copy their arguments (the turn's events, the conversation's
+   states for each policy) before structlog looks at the level, so every turn paid for copies
+   that INFO logging throws away. In the modules that use `copy` for nothing else, the copy is
+   made only while debug logging is on (tests/unit/test_rasa_speedups.py checks "nothing else").
 """
+import copy
+import importlib
 import sqlite3
+import types
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
@@ -34,6 +41,7 @@ import jsonschema
 import numpy as np
 import scipy.sparse
 import tensorflow as tf
+import structlog
 from jsonschema import ValidationError
 from rasa.core import processor as rasa_processor
 from rasa.core import tracker_store as rasa_tracker_store
@@ -169,6 +177,25 @@ async def _validate_only_when_it_may_change_something(
     return await _run_validation_action(self, extraction_events, output_channel, nlg, tracker, domain)
 
 
+# Rasa modules whose only use of `copy` is `copy.deepcopy(...)` in debug-log arguments.
+MODULES_COPYING_ONLY_FOR_DEBUG_LOGS = (
+    "rasa.core.processor", "rasa.core.policies.rule_policy", "rasa.core.policies.memoization",
+    "rasa.core.actions.forms",
+)
+
+
+def _debug_logs_on() -> bool:
+    # Rasa configures structlog with a filtering logger: below its level, `debug` is a no-op.
+    return structlog.get_config()["wrapper_class"].debug.__name__ != "_nop"
+
+
+def _deepcopy_for_debug_log(value: Any, memo: Optional[Dict[int, Any]] = None) -> Any:
+    return copy.deepcopy(value, memo) if _debug_logs_on() else value
+
+
+_COPY_FOR_DEBUG_LOGS = types.SimpleNamespace(deepcopy=_deepcopy_for_debug_log, copy=copy.copy)
+
+
 def install() -> None:
     """Idempotent. Runs when bot/nlg.py is imported, which bot/channels.py does before Rasa
     creates its tracker store and loads the model."""
@@ -179,6 +206,8 @@ def install() -> None:
     Message._combine_features = staticmethod(_combine_features)
     rasa_processor.DaskGraphRunner = SequentialGraphRunner  # the runner Rasa loads models with
     ActionExtractSlots._execute_validation_action = _validate_only_when_it_may_change_something
+    for name in MODULES_COPYING_ONLY_FOR_DEBUG_LOGS:
+        importlib.import_module(name).copy = _COPY_FOR_DEBUG_LOGS
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):
         event.listen(Engine, "connect", _sqlite_without_fsync_per_commit)
 

@@ -126,3 +126,48 @@ def test_features_other_than_coo_are_joined_by_rasa():
     want = rasa_speedups._rasa_combine_features(features, ["a", "b"])
     assert got.features.format == want.features.format
     assert (got.features.toarray() == want.features.toarray()).all()
+
+
+def _copy_uses_outside_debug_logs(module_name):
+    """`copy.<anything>` in the module's source that is not inside a structlogger.debug(...) call."""
+    import ast
+    import importlib
+    import inspect
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    in_debug_logs = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "debug"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "structlogger"):
+            in_debug_logs.update(id(inner) for inner in ast.walk(node))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy"
+            and id(node) not in in_debug_logs]
+
+
+@pytest.mark.parametrize("module_name", rasa_speedups.MODULES_COPYING_ONLY_FOR_DEBUG_LOGS)
+def test_modules_whose_copies_are_skipped_copy_only_for_debug_logs(module_name):
+    assert _copy_uses_outside_debug_logs(module_name) == []
+
+
+def test_the_check_sees_copies_that_are_not_for_logs():
+    assert _copy_uses_outside_debug_logs("rasa.core.policies.policy") != []
+
+
+def test_debug_log_arguments_are_copied_only_while_debug_logging_is_on():
+    import logging
+
+    import structlog
+    from rasa.core import processor
+    from rasa.utils.log_utils import configure_structlog
+
+    saved = structlog.get_config()
+    events = [{"event": "slot", "name": "language", "value": "fi"}]
+    try:
+        configure_structlog(logging.INFO)
+        assert processor.copy.deepcopy(events) is events
+        configure_structlog(logging.DEBUG)
+        copied = processor.copy.deepcopy(events)
+        assert copied == events and copied is not events and copied[0] is not events[0]
+    finally:
+        structlog.configure(**saved)
