@@ -11,11 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
 from bot import language_detection, languages
+from bot.actions.questions_in_forms import answer_for
 
 
 # Form questions answered with a name or a code. "Kuvaamo Revontuli Oy" or "Müller Bau GmbH"
 # says nothing about the customer's language, so such answers never switch it or get the
-# "we don't speak that" reply; a cancel or a request for a person still does.
+# "we don't speak that" reply. A cancel, a request for a person, or a general question that the
+# form answers first (questions_in_forms) is not such an answer and is checked as usual.
 NAME_OR_CODE_SLOTS = {
     "company_name", "dealer", "product", "serial_number", "vat_number",
     "contact_email", "old_cps_email", "verify_email", "verify_code",
@@ -30,7 +32,7 @@ def language_list() -> str:
 def answers_a_name_or_code(tracker: Tracker) -> bool:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     return (bool(tracker.active_loop_name) and intent not in NOT_AN_ANSWER
-            and tracker.get_slot("requested_slot") in NAME_OR_CODE_SLOTS)
+            and tracker.get_slot("requested_slot") in NAME_OR_CODE_SLOTS and answer_for(tracker) is None)
 
 
 class ValidateSlotMappings(ValidationAction):

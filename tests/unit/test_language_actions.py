@@ -87,3 +87,11 @@ def test_a_dealer_name_keeps_the_language_but_a_question_asked_instead_may_switc
         "Jeg vil heller snakke med en person, takk", "lt", intent="request_human",
         form="product_form", requested_slot="dealer"))
     assert slot_value(events) == ["nb"]
+
+
+def test_a_general_question_asked_instead_of_a_name_switches_the_language():
+    # The form answers the question first (questions_in_forms), so it is not the company's name.
+    _, events = run(ValidateSlotMappings(), tracker(
+        "Miten rekisteröidyn ja mitä asiakirjoja tarvitsen?", "en", intent="how_to_register",
+        form="verify_form", requested_slot="verify_email"))
+    assert slot_value(events) == ["fi"]
