@@ -4,7 +4,11 @@ Lingua (bundled models, no downloads) decides between our six languages and a fe
 frequent others, so that a German or Russian message is recognised as unsupported instead
 of being forced into the nearest supported language. Short or ambiguous messages ("ok",
 "CPS?", "EOS R5") give no answer, and the conversation keeps its language.
+
+`clearly_in` is a quick check with lingua's low-accuracy models (24 MB instead of 500, a tenth
+of a millisecond): the Rasa process uses it to skip the full check (bot/language_check.py).
 """
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Optional
@@ -12,7 +16,6 @@ from typing import Dict, Optional
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from bot import languages
-from bot.language_check import MIN_LETTERS, letter_count, without_noise
 
 # ISO 639-1 codes as lingua names them; Nynorsk counts as Norwegian.
 LINGUA_CODES = {"nb": "BOKMAL", "nn": "NYNORSK"}
@@ -26,6 +29,27 @@ FIRST_MESSAGE_CONFIDENCE = 0.4
 # only an almost certain detection may switch.
 NOT_UNDERSTOOD_CONFIDENCE = 0.95
 UNSUPPORTED_CONFIDENCE = 0.5   # 1 false alarm in the 2 268 test-split messages
+# The quick check's share among all seventeen languages for "clearly this language". On the
+# test splits' 1 962 messages of 12+ letters, it says so for 90 % of those in the conversation's
+# language and for none in another, and the full check would have changed nothing for any of them.
+CLEARLY = 0.7
+
+MIN_LETTERS = 12        # below this, detections are mostly noise
+_WORD = re.compile(r"[^\W\d_]+")
+# Things that look the same in every language and only add noise.
+_NOISE = re.compile(r"\S+@\S+|https?://\S+|\b[A-Z]{2,}[\w-]*\b|\b\w*\d\w*\b")
+
+
+def without_noise(text: Optional[str]) -> str:
+    return _NOISE.sub(" ", text or "")
+
+
+def letter_count(cleaned: str) -> int:
+    return sum(len(word) for word in _WORD.findall(cleaned))
+
+
+def too_short(text: Optional[str]) -> bool:
+    return letter_count(without_noise(text)) < MIN_LETTERS
 
 
 @dataclass(frozen=True)
@@ -41,25 +65,39 @@ def _lingua_language(code: str) -> Language:
     return Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
 
 
-@lru_cache(maxsize=1)
-def _detector():
+@lru_cache(maxsize=2)
+def _detector(low_accuracy: bool = False):
     codes = list(languages.supported()) + [c for c in OTHER_LANGUAGES if c not in languages.supported()]
     by_language = {}
     for code in codes:
         by_language[_lingua_language(code)] = "nb" if code == "nn" else code
-    detector = LanguageDetectorBuilder.from_languages(*by_language).with_preloaded_language_models().build()
-    return detector, by_language
+    builder = LanguageDetectorBuilder.from_languages(*by_language)
+    if low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    return builder.with_preloaded_language_models().build(), by_language
+
+
+def _scores(cleaned: str, low_accuracy: bool = False) -> Dict[str, float]:
+    detector, by_language = _detector(low_accuracy)
+    scores: Dict[str, float] = {}
+    for value in detector.compute_language_confidence_values(cleaned):
+        code = by_language[value.language]   # Bokmål and Nynorsk both count as nb
+        scores[code] = scores.get(code, 0.0) + value.value
+    return scores
+
+
+def clearly_in(text: str, language: Optional[str]) -> bool:
+    """True when the quick check is sure that the text is in `language`."""
+    scores = _scores(without_noise(text), low_accuracy=True)
+    return bool(language) and bool(scores) and max(scores, key=scores.get) == language \
+        and scores[language] >= CLEARLY
 
 
 def detect(text: str) -> Detection:
     cleaned = without_noise(text)
     if letter_count(cleaned) < MIN_LETTERS:
         return Detection(None, 0.0, False)
-    detector, by_language = _detector()
-    scores: Dict[str, float] = {}
-    for value in detector.compute_language_confidence_values(cleaned):
-        code = by_language[value.language]   # Bokmål and Nynorsk both count as nb
-        scores[code] = scores.get(code, 0.0) + value.value
+    scores = _scores(cleaned)
     if not scores:
         return Detection(None, 0.0, False)
     best_overall = max(scores, key=scores.get)

@@ -23,8 +23,9 @@
 6. The prediction graph runs without dask (bot/graph_runner.py).
 7. After every message Rasa calls the language check, `action_validate_slot_mappings`, on the
    action server. The call is skipped when bot/language_check.py knows that it would change
-   nothing (a button payload, a short message, no offer pending); Rasa then keeps the extracted
-   slots as it does when a domain has no such action.
+   nothing (a button payload, a short message, a message clearly in the conversation's language,
+   and no offer pending); Rasa then keeps the extracted slots as it does when a domain has no
+   such action.
 8. Rasa 3.6's debug log calls deep-copy their arguments (the turn's events, the conversation's
    states for each policy) before structlog looks at the level, so every turn paid for copies
    that INFO logging throws away. In the modules that use `copy` for nothing else, the copy is
@@ -172,7 +173,8 @@ async def _validate_only_when_it_may_change_something(
 ) -> List[Event]:
     message = tracker.latest_message
     intent = (message.intent or {}).get("name") if message else None
-    if message is not None and not may_change_anything(message.text, intent, tracker.get_slot("offer")):
+    if message is not None and not may_change_anything(
+            message.text, intent, tracker.get_slot("offer"), tracker.get_slot("language")):
         return [e for e in extraction_events if isinstance(e, SlotSet)]
     return await _run_validation_action(self, extraction_events, output_channel, nlg, tracker, domain)
 
