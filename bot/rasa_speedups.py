@@ -59,6 +59,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
 from bot.graph_runner import SequentialGraphRunner
+from bot import language_detection
 from bot.language_check import may_change_anything
 
 
@@ -188,7 +189,9 @@ MODULES_COPYING_ONLY_FOR_DEBUG_LOGS = (
 
 def _debug_logs_on() -> bool:
     # Rasa configures structlog with a filtering logger: below its level, `debug` is a no-op.
-    return structlog.get_config()["wrapper_class"].debug.__name__ != "_nop"
+    # Any other logger class counts as logging debug, so its arguments are copied as before.
+    debug = getattr(structlog.get_config()["wrapper_class"], "debug", None)
+    return getattr(debug, "__name__", "") != "_nop"
 
 
 def _deepcopy_for_debug_log(value: Any, memo: Optional[Dict[int, Any]] = None) -> Any:
@@ -208,6 +211,7 @@ def install() -> None:
     Message._combine_features = staticmethod(_combine_features)
     rasa_processor.DaskGraphRunner = SequentialGraphRunner  # the runner Rasa loads models with
     ActionExtractSlots._execute_validation_action = _validate_only_when_it_may_change_something
+    language_detection.load_quick_check()
     for name in MODULES_COPYING_ONLY_FOR_DEBUG_LOGS:
         importlib.import_module(name).copy = _COPY_FOR_DEBUG_LOGS
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):

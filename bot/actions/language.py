@@ -12,17 +12,18 @@ from rasa_sdk.forms import ValidationAction
 
 from bot import language_detection, languages
 from bot.actions.questions_in_forms import answer_for
+from bot.language_check import OFFER_ANSWERS, is_payload
 
 
 # Form questions answered with a name or a code. "Kuvaamo Revontuli Oy" or "Müller Bau GmbH"
 # says nothing about the customer's language, so such answers never switch it or get the
-# "we don't speak that" reply. A cancel, a request for a person, or a general question that the
-# form answers first (questions_in_forms) is not such an answer and is checked as usual.
+# "we don't speak that" reply. A message the form does not take as the value (a cancel, a
+# request for a person, a "no" where domain.yml excludes it) or a general question that the form
+# answers first (questions_in_forms) is checked as usual.
 NAME_OR_CODE_SLOTS = {
     "company_name", "dealer", "product", "serial_number", "vat_number",
     "contact_email", "old_cps_email", "verify_email", "verify_code",
 }
-NOT_AN_ANSWER = {"change_language", "cancel", "request_human"}
 
 
 def language_list() -> str:
@@ -30,9 +31,10 @@ def language_list() -> str:
 
 
 def answers_a_name_or_code(tracker: Tracker) -> bool:
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    return (bool(tracker.active_loop_name) and intent not in NOT_AN_ANSWER
-            and tracker.get_slot("requested_slot") in NAME_OR_CODE_SLOTS and answer_for(tracker) is None)
+    requested = tracker.get_slot("requested_slot")
+    # slots_to_validate: what Rasa's slot mappings took from this very message
+    return (requested in NAME_OR_CODE_SLOTS and requested in tracker.slots_to_validate()
+            and answer_for(tracker) is None)
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -50,7 +52,7 @@ class ValidateSlotMappings(ValidationAction):
             asked = languages.normalise(asked)
             if asked:
                 return {"language": asked}
-        if (message.get("text") or "").startswith("/"):  # a button payload has no language
+        if is_payload(message.get("text")):  # a button payload has no language
             return {}
         if answers_a_name_or_code(tracker):
             return {}
@@ -64,7 +66,7 @@ class ValidateSlotMappings(ValidationAction):
     ) -> Dict[Text, Any]:
         """An offer is answered by the very next message; anything else forgets it."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if tracker.get_slot("offer") and intent not in ("affirm", "deny"):
+        if tracker.get_slot("offer") and intent not in OFFER_ANSWERS:
             return {"offer": None}
         return {}
 
@@ -73,7 +75,7 @@ class ValidateSlotMappings(ValidationAction):
     ) -> List[EventType]:
         events = await super().run(dispatcher, tracker, domain)
         text = tracker.latest_message.get("text") or ""
-        if (not text.startswith("/") and not answers_a_name_or_code(tracker)
+        if (not is_payload(text) and not answers_a_name_or_code(tracker)
                 and language_detection.detect(text).unsupported):
             # Answer in the current language, list ours, and skip the (meaningless) intent.
             dispatcher.utter_message(response="utter_unsupported_language", languages=language_list())

@@ -9,12 +9,17 @@ from bot.actions.language import ActionConfirmLanguage, ValidateSlotMappings
 DOMAIN = {"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}}
 
 
-def tracker(text, language=None, intent="how_to_register", entities=(), form=None, requested_slot=None):
+def tracker(text, language=None, intent="how_to_register", entities=(), form=None, requested_slot=None,
+            filled=False):
+    """`filled`: Rasa's slot mappings took this message as the requested slot's value."""
+    events = [{"event": "user", "text": text}]
+    if filled:
+        events.append({"event": "slot", "name": requested_slot, "value": text})
     return Tracker(
         sender_id="t", slots={"language": language, "requested_slot": requested_slot},
         latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
                         "entities": list(entities), "metadata": {}},
-        events=[], paused=False, followup_action=None, active_loop={"name": form} if form else {},
+        events=events, paused=False, followup_action=None, active_loop={"name": form} if form else {},
         latest_action_name="action_listen",
     )
 
@@ -75,23 +80,32 @@ def test_a_company_name_is_not_a_language_signal():
     # ... but as the answer to "what is your company's name?" they are only a name.
     for name in ("Kuvaamo Revontuli Oy", "Müller Bauunternehmung GmbH", "Kadrioru Spqmsbph OÜ"):
         messages, events = run(ValidateSlotMappings(), tracker(
-            name, "et", intent="inform", form="application_form", requested_slot="company_name"))
+            name, "et", intent="inform", form="application_form", requested_slot="company_name", filled=True))
         assert (messages, slot_value(events)) == ([], []), name
 
 
-def test_a_dealer_name_keeps_the_language_but_a_question_asked_instead_may_switch_it():
+def test_a_dealer_name_keeps_the_language_but_a_request_the_form_does_not_take_may_switch_it():
     _, events = run(ValidateSlotMappings(), tracker(
-        "Fotostudio Nordlys AS", "lt", intent="inform", form="product_form", requested_slot="dealer"))
+        "Fotostudio Nordlys AS", "lt", intent="inform", form="product_form", requested_slot="dealer", filled=True))
     assert slot_value(events) == []
+    # domain.yml: request_human never fills a slot from text
     _, events = run(ValidateSlotMappings(), tracker(
         "Jeg vil heller snakke med en person, takk", "lt", intent="request_human",
         form="product_form", requested_slot="dealer"))
     assert slot_value(events) == ["nb"]
 
 
+def test_a_no_where_the_code_is_asked_for_is_not_a_code():
+    # domain.yml: a deny never fills verify_code, so "I didn't get the code" is checked as usual.
+    _, events = run(ValidateSlotMappings(), tracker(
+        "En ole saanut mitään koodia sähköpostiini", "en", intent="deny",
+        form="verify_form", requested_slot="verify_code"))
+    assert slot_value(events) == ["fi"]
+
+
 def test_a_general_question_asked_instead_of_a_name_switches_the_language():
     # The form answers the question first (questions_in_forms), so it is not the company's name.
     _, events = run(ValidateSlotMappings(), tracker(
         "Miten rekisteröidyn ja mitä asiakirjoja tarvitsen?", "en", intent="how_to_register",
-        form="verify_form", requested_slot="verify_email"))
+        form="verify_form", requested_slot="verify_email", filled=True))
     assert slot_value(events) == ["fi"]

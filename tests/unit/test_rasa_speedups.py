@@ -159,15 +159,19 @@ def test_debug_log_arguments_are_copied_only_while_debug_logging_is_on():
 
     import structlog
     from rasa.core import processor
-    from rasa.utils.log_utils import configure_structlog
 
     saved = structlog.get_config()
     events = [{"event": "slot", "name": "language", "value": "fi"}]
+
+    def copied_at(wrapper_class):
+        structlog.configure(wrapper_class=wrapper_class)   # what Rasa's configure_structlog sets
+        result = processor.copy.deepcopy(events)
+        assert result == events
+        return result is not events and result[0] is not events[0]
+
     try:
-        configure_structlog(logging.INFO)
-        assert processor.copy.deepcopy(events) is events
-        configure_structlog(logging.DEBUG)
-        copied = processor.copy.deepcopy(events)
-        assert copied == events and copied is not events and copied[0] is not events[0]
+        assert not copied_at(structlog.make_filtering_bound_logger(logging.INFO))
+        assert copied_at(structlog.make_filtering_bound_logger(logging.DEBUG))
+        assert copied_at(structlog.BoundLogger)   # a logger class without levels: copy as before
     finally:
         structlog.configure(**saved)
