@@ -153,9 +153,14 @@ def migration_status(session: Session, app: Application) -> dict:
     old = _old_account(session, app)
     done = _migration_of(session, account)
     if old is not None and done is None:
-        # An old account already moved to another business account counts as not matching.
-        taken = session.execute(select(ProductMigration.id).where(ProductMigration.old_account_id == old.id)).first()
-        old = None if taken else old
+        # An old account already moved to another business account counts as not matching. Moved
+        # to this one, it is done: a concurrent request committed between the two reads.
+        taken = session.execute(
+            select(ProductMigration).where(ProductMigration.old_account_id == old.id)).scalar_one_or_none()
+        if taken is not None and account is not None and taken.account_id == account.id:
+            done = taken
+        elif taken is not None:
+            old = None
     if account is None:
         diagnosis = "no_business_account"
     elif done is not None:

@@ -123,6 +123,19 @@ def test_migration_never_counts_a_serial_twice(session, settings):
     assert session.execute(select(func.count(Product.id))).scalar_one() == 3
 
 
+def test_a_migration_committed_between_the_status_reads_counts_as_done(session, settings, monkeypatch):
+    # The window the concurrent test below hits now and then on Postgres: this account's migration
+    # is committed by another request after `migration_status` looked for it, before it looked
+    # whether the old account is taken.
+    _old_account(session)
+    app, _ = validated_account(session, settings, old_email="old.cps@example.com")
+    accounts.migrate_products(session, app)
+    monkeypatch.setattr(accounts, "_migration_of", lambda s, account: None)
+    status = accounts.migration_status(session, app)
+    assert status["diagnosis"] == "already_migrated" and status["products_moved"] == 3
+    assert accounts.migrate_products(session, app)["diagnosis"] == "already_migrated"
+
+
 def test_concurrent_migrations_move_products_once(session, session_factory, settings):
     _old_account(session)
     app, _ = validated_account(session, settings, old_email="old.cps@example.com")
