@@ -1,4 +1,4 @@
-"""One hook in the Rasa process: the customer hears from us when the action server is down.
+"""Hooks in the Rasa process; mainly: the customer hears from us when the action server is down.
 
 Why a patch: in Rasa 3.6 a custom action that cannot be reached raises inside
 `RemoteAction.run`; `MessageProcessor._run_action` logs the exception, drops the action's
@@ -19,6 +19,9 @@ What the wrapper does instead of failing:
   language from the site's locale in the session metadata).
 The customer gets the message at most once per turn.
 
+Also: a custom tracker store that cannot be loaded stops Rasa instead of being replaced by the
+in-memory store (`_custom_tracker_store_or_fail`).
+
 Installed when Rasa imports our NLG (bot/nlg.py, endpoints.yml `nlg: type: bot.nlg.LocalisedNLG`).
 """
 import asyncio
@@ -29,7 +32,9 @@ from typing import List
 import aiohttp
 from rasa.core.actions import action as rasa_action_module
 from rasa.core.actions.action import ActionBotResponse, ActionSessionStart, RemoteAction
+from rasa.core import tracker_store as rasa_tracker_store
 from rasa.shared.exceptions import RasaException
+from rasa.shared.utils.common import class_from_module_path
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, FollowupAction, SlotSet, UserUttered
 
 logger = logging.getLogger(__name__)
@@ -93,9 +98,21 @@ async def _run(self, output_channel, nlg, tracker, domain) -> List[Event]:
     return events + [FollowupAction("action_listen")]
 
 
+def _custom_tracker_store_or_fail(domain, store, event_broker=None):
+    """Rasa 3.6 replaces a custom tracker store whose class cannot be imported by the in-memory
+    store, with only a warning: every conversation would be lost at the next restart, and several
+    instances would each see their own. Like Rasa's lock store, it now refuses to start."""
+    try:
+        store_class = class_from_module_path(store.type)
+    except (AttributeError, ImportError) as error:
+        raise RasaException(f"Tracker store type '{store.type}' cannot be loaded: {error}") from error
+    return store_class(host=store.url, domain=domain, event_broker=event_broker, **store.kwargs)
+
+
 def install() -> None:
     if RemoteAction.run is _original_run:
         RemoteAction.run = _run
+    rasa_tracker_store._load_from_module_name_in_endpoint_config = _custom_tracker_store_or_fail
     # Rasa waits 5 minutes for a custom action; ours take seconds at most (the backend client
     # gives up after about 7 s), so a hung action server is noticed after ACTION_TIMEOUT_SECONDS.
     rasa_action_module.DEFAULT_REQUEST_TIMEOUT = int(os.environ.get("ACTION_TIMEOUT_SECONDS", "20"))

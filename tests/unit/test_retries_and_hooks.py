@@ -136,3 +136,23 @@ def test_rasa_waits_seconds_not_minutes_for_a_hung_action_server(monkeypatch):
     monkeypatch.setattr(rasa_action_module, "DEFAULT_REQUEST_TIMEOUT", 300)
     rasa_hooks.install()
     assert rasa_action_module.DEFAULT_REQUEST_TIMEOUT == 7
+
+
+def test_a_tracker_store_that_cannot_be_loaded_stops_rasa_instead_of_forgetting_conversations(tmp_path):
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.exceptions import RasaException
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot import rasa_hooks
+    from bot.tracker_store import PlainSQLTrackerStore
+
+    rasa_hooks.install()
+    domain = Domain.empty()
+    with pytest.raises(RasaException, match="bot.no_such_module.Store"):
+        TrackerStore.create(EndpointConfig(type="bot.no_such_module.Store"), domain)
+    with pytest.raises(RasaException, match="NoSuchStore"):
+        TrackerStore.create(EndpointConfig(type="bot.tracker_store.NoSuchStore"), domain)
+    store = TrackerStore.create(EndpointConfig(type="bot.tracker_store.PlainSQLTrackerStore", dialect="sqlite",
+                                               db=str(tmp_path / "trackers.db")), domain)
+    assert isinstance(store, PlainSQLTrackerStore)
