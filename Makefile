@@ -90,7 +90,7 @@ evaluate: model
 	@$(BIN)/python -m bot.evaluate
 
 # Load test at 1, 10 and 50 concurrent conversations against a stock Rasa 3.6 baseline trained on
-# the same data (the baseline model trains once, about an hour); report in reports/bench.md.
+# the same data (the baseline model trains once, about an hour and a half on 2 cores); report in reports/bench.md.
 bench: model
 	@$(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -96,9 +96,9 @@ def clearly_in(text: str, language: Optional[str]) -> bool:
     return bool(scores) and max(scores, key=scores.get) == language and scores[language] >= CLEARLY
 
 
-def load_quick_check() -> None:
-    """Loads the quick check's models now rather than during the first customer's message."""
-    _detector(low_accuracy=True)
+# Not loaded when Rasa starts: with SANIC_WORKERS=2 the server forks its workers after our hooks
+# are installed, and a lingua detector built before the fork hangs in the forked workers. Each
+# worker builds its own on its first longer message, in about 0.1 s.
 
 
 def detect(text: str) -> Detection:

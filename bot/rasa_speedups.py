@@ -59,7 +59,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
 from bot.graph_runner import SequentialGraphRunner
-from bot import language_detection
 from bot.language_check import may_change_anything
 
 
@@ -211,7 +210,6 @@ def install() -> None:
     Message._combine_features = staticmethod(_combine_features)
     rasa_processor.DaskGraphRunner = SequentialGraphRunner  # the runner Rasa loads models with
     ActionExtractSlots._execute_validation_action = _validate_only_when_it_may_change_something
-    language_detection.load_quick_check()
     for name in MODULES_COPYING_ONLY_FOR_DEBUG_LOGS:
         importlib.import_module(name).copy = _COPY_FOR_DEBUG_LOGS
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):

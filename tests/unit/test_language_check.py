@@ -162,3 +162,20 @@ def _extraction(text, intent, offer, language, patched):
 def test_skipping_gives_rasa_the_same_events_as_calling(text, intent, offer, language):
     assert _extraction(text, intent, offer, language, patched=True) == \
         _extraction(text, intent, offer, language, patched=False)
+
+
+def test_the_quick_check_is_not_loaded_before_the_server_forks_its_workers():
+    # A lingua detector built in the parent process hangs in Sanic's forked workers (SANIC_WORKERS=2):
+    # installing the hooks must leave it unbuilt; the first longer message builds it.
+    import subprocess
+    import sys
+
+    from tests.services import ROOT
+
+    script = ("from bot import rasa_speedups, language_detection as ld; rasa_speedups.install(); "
+              "print(ld._detector.cache_info().currsize); "
+              "from bot.language_check import may_change_anything; "
+              "may_change_anything('Miten saan vanhat tuotteeni siirrettyä?', 'migrate_products', None, 'fi'); "
+              "print(ld._detector.cache_info().currsize)")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.stdout.split() == ["0", "1"], result.stderr[-2000:]
