@@ -67,6 +67,9 @@ def _lingua_language(code: str) -> Language:
     return Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
 
 
+# Built on first use, never when Rasa starts: with SANIC_WORKERS=2 the server forks its workers
+# after our hooks are installed, and a lingua detector built before the fork hangs in the forked
+# workers. Each worker builds its own on its first longer message (the quick one in about 0.1 s).
 @lru_cache(maxsize=2)
 def _detector(low_accuracy: bool = False):
     codes = list(languages.supported()) + [c for c in OTHER_LANGUAGES if c not in languages.supported()]
@@ -94,11 +97,6 @@ def clearly_in(text: str, language: Optional[str]) -> bool:
         return False
     scores = _scores(without_noise(text), low_accuracy=True)
     return bool(scores) and max(scores, key=scores.get) == language and scores[language] >= CLEARLY
-
-
-# Not loaded when Rasa starts: with SANIC_WORKERS=2 the server forks its workers after our hooks
-# are installed, and a lingua detector built before the fork hangs in the forked workers. Each
-# worker builds its own on its first longer message, in about 0.1 s.
 
 
 def detect(text: str) -> Detection:

@@ -13,8 +13,8 @@ What the wrapper does instead of failing:
 - a form's validation (`validate_<form>`): says it too and rejects this turn's unvalidated
   values, so the form asks for them again instead of accepting them unchecked;
 - `action_validate_slot_mappings` (language detection, runs inside action_extract_slots after
-  every message that it may change, see bot/language_check.py): unchanged; Rasa catches it and handles the message without it (a message
-  about it would come before every answer);
+  every message that it may change, see bot/language_check.py): unchanged; Rasa catches it and
+  handles the message without it (a message about it would come before every answer);
 - `action_session_start`: Rasa's own session start instead of ours (the NLG then takes the
   language from the site's locale in the session metadata).
 The customer gets the message at most once per turn.
