@@ -31,7 +31,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from bot import languages, log_redaction
+from bot import languages, log_redaction, turn_queue
 from bot.nlg import load_translations
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,7 @@ class MessageGuard:
 
     def wrap(self, on_new_message: Handler) -> Handler:
         async def guarded(message: UserMessage) -> None:
+            turn_queue.mark_arrival()
             if isinstance(message.text, str) and message.text.lstrip().startswith("/EXTERNAL_"):
                 # Only the backend triggers EXTERNAL_ intents (hand back, close), through Rasa's
                 # API; typed into the chat it is just text. Buttons' "/intent" payloads still work.

@@ -30,6 +30,8 @@
    states for each policy) before structlog looks at the level, so every turn paid for copies
    that INFO logging throws away. In the modules that use `copy` for nothing else, the copy is
    made only while debug logging is on (tests/unit/test_rasa_speedups.py checks "nothing else").
+9. Messages take turns, oldest first, instead of Rasa's round-robin at every await; a message
+   waiting for the action server lets the next one run (bot/turn_queue.py).
 """
 import copy
 import importlib
@@ -53,6 +55,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -60,6 +63,7 @@ from sqlalchemy.pool import QueuePool
 
 from bot.graph_runner import SequentialGraphRunner
 from bot.language_check import may_change_anything
+from bot.turn_queue import slot_free_while_waiting, taking_turns
 
 
 @lru_cache(maxsize=None)
@@ -200,6 +204,10 @@ def _deepcopy_for_debug_log(value: Any, memo: Optional[Dict[int, Any]] = None) -
 _COPY_FOR_DEBUG_LOGS = types.SimpleNamespace(deepcopy=_deepcopy_for_debug_log, copy=copy.copy)
 
 
+_rasa_handle_message = rasa_processor.MessageProcessor.handle_message
+_rasa_endpoint_request = EndpointConfig.request
+
+
 def install() -> None:
     """Idempotent. Runs when bot/nlg.py is imported, which bot/channels.py does before Rasa
     creates its tracker store and loads the model."""
@@ -212,6 +220,8 @@ def install() -> None:
     ActionExtractSlots._execute_validation_action = _validate_only_when_it_may_change_something
     for name in MODULES_COPYING_ONLY_FOR_DEBUG_LOGS:
         importlib.import_module(name).copy = _COPY_FOR_DEBUG_LOGS
+    rasa_processor.MessageProcessor.handle_message = taking_turns(_rasa_handle_message)
+    EndpointConfig.request = slot_free_while_waiting(_rasa_endpoint_request)
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):
         event.listen(Engine, "connect", _sqlite_without_fsync_per_commit)
 

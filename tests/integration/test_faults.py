@@ -4,6 +4,8 @@ backend does every write exactly once, even when the customer repeats it after t
 These tests kill services, so they start their own (not the session's shared ones)."""
 import secrets
 import string
+import threading
+import time
 
 import pytest
 import requests
@@ -12,6 +14,8 @@ from tests import services
 from tests.conftest import Chat
 from tests.integration import phrases
 from tests.responses import assert_said, pattern, said
+
+LANGUAGES = ["en", "fi", "et", "nb", "lt", "sv"]
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +89,29 @@ def test_action_server_down(parts):
     assert_said(form.say("Rajala Pro Shop"), "utter_product_registered", "fi")
     assert not said(points.say(phrases.POINTS["nb"]), "utter_service_unavailable", "nb")
     assert len(products_with_serial(backend, ref, serial)) == 1
+
+
+def test_a_stalled_backend_holds_up_only_the_customers_waiting_for_it(parts):
+    """Rasa's messages take turns (bot/turn_queue.py): one that waits for the action server, here
+    for a backend that takes connections and answers nothing, must not keep the turn."""
+    backend, actions, rasa = parts
+    stalled = Chat(rasa.url, "fi", login_token(backend, "demo-fi-no-old-email"))
+    others = {language: Chat(rasa.url, language) for language in LANGUAGES}
+    replies = {}
+    backend.pause()
+    try:
+        asking = threading.Thread(target=lambda: replies.setdefault("fi", stalled.say(phrases.POINTS["fi"])))
+        asking.start()
+        time.sleep(1)  # lets the question reach the stalled backend; a shorter wait only weakens the test
+        for language, other in others.items():
+            assert_said(other.say(phrases.DOCUMENTS[language]), "utter_ask_required_documents", language)
+        assert asking.is_alive() and "fi" not in replies  # all answered while the question still waited
+        asking.join(timeout=120)
+    finally:
+        backend.resume()
+    # The backend's client gave up after its timeout and one retry: told, in the customer's language.
+    assert_said(replies["fi"], "utter_backend_unavailable", "fi")
+    assert not said(stalled.say(phrases.POINTS["fi"]), "utter_backend_unavailable", "fi")
 
 
 def register(conversation, language, serial, country):

@@ -1,0 +1,167 @@
+"""bot/turn_queue.py: messages take turns oldest first, and none is lost or stuck on the way."""
+import asyncio
+
+import pytest
+
+from bot import turn_queue
+from bot.turn_queue import TurnQueue
+
+
+@pytest.fixture
+def one_slot(monkeypatch):
+    monkeypatch.setenv("CHAT_TURNS_AT_ONCE", "1")
+    monkeypatch.setattr(turn_queue, "_queue", None)
+
+
+def _handler(log):
+    """A stand-in for Rasa's handling of a message: records when it starts and ends."""
+
+    @turn_queue.taking_turns
+    async def handle(name):
+        log.append(("start", name))
+        await asyncio.sleep(0)  # Rasa awaits inside a turn; others must not get in here
+        await asyncio.sleep(0)
+        log.append(("end", name))
+        return name
+
+    return handle
+
+
+async def _arrive(name, handle, delay=0.0):
+    await asyncio.sleep(delay)
+    turn_queue.mark_arrival()
+    return await handle(name)
+
+
+def test_one_message_at_a_time_in_order_of_arrival(one_slot):
+    log = []
+    handle = _handler(log)
+
+    async def main():
+        return await asyncio.gather(*(_arrive(n, handle) for n in "abcd"))
+
+    assert asyncio.run(main()) == list("abcd")
+    assert log == [(step, n) for n in "abcd" for step in ("start", "end")]
+
+
+def test_a_message_waiting_for_the_action_server_lets_the_next_run_and_then_goes_first(one_slot):
+    log = []
+    a_answered, b_may_end = asyncio.Event(), asyncio.Event()
+
+    @turn_queue.slot_free_while_waiting
+    async def action_server(name):
+        log.append(("calls", name))
+        await a_answered.wait()
+        log.append(("answered", name))
+
+    @turn_queue.taking_turns
+    async def handle(name):
+        log.append(("start", name))
+        if name == "a":
+            await action_server(name)
+        if name == "b":
+            await b_may_end.wait()  # Rasa's own awaits keep the slot
+        log.append(("end", name))
+        return name
+
+    async def main():
+        tasks = []
+        for name in "abc":
+            tasks.append(asyncio.create_task(_arrive(name, handle)))
+            await asyncio.sleep(0.001)
+        a_answered.set()
+        await asyncio.sleep(0.001)
+        b_may_end.set()
+        return await asyncio.gather(*tasks)
+
+    assert asyncio.run(main()) == list("abc")
+    assert log == [("start", "a"), ("calls", "a"), ("start", "b"), ("answered", "a"), ("end", "b"),
+                   ("end", "a"), ("start", "c"), ("end", "c")]
+
+
+def test_a_cancelled_waiting_message_does_not_keep_others_waiting(one_slot):
+    log = []
+    handle = _handler(log)
+
+    async def main():
+        turns = turn_queue.queue()
+        gate = asyncio.Event()
+
+        @turn_queue.taking_turns
+        async def slow(name):
+            log.append(("start", name))
+            await gate.wait()
+            log.append(("end", name))
+
+        a = asyncio.create_task(_arrive("a", slow))
+        await asyncio.sleep(0)
+        b = asyncio.create_task(_arrive("b", handle))
+        c = asyncio.create_task(_arrive("c", handle, delay=0.001))
+        await asyncio.sleep(0.01)
+        assert len(turns.waiting) == 2
+        b.cancel()  # the customer went away while waiting
+        gate.set()
+        await asyncio.gather(a, c)
+        with pytest.raises(asyncio.CancelledError):
+            await b
+        assert not turns.running and not turns.waiting
+
+    asyncio.run(main())
+    assert log == [("start", "a"), ("end", "a"), ("start", "c"), ("end", "c")]
+
+
+def test_a_message_cancelled_as_its_turn_comes_gives_the_slot_on():
+    async def main():
+        turns = TurnQueue(1)
+        await turns.enter(0.0)
+
+        async def waiter(arrival):
+            await turns.enter(arrival)
+            turns.leave()
+            return arrival
+
+        b = asyncio.create_task(waiter(1.0))
+        c = asyncio.create_task(waiter(2.0))
+        await asyncio.sleep(0)
+        turns.leave()  # b gets the slot...
+        b.cancel()  # ...and is cancelled before it could run
+        assert await c == 2.0
+        assert b.cancelled() and not turns.running and not turns.waiting
+
+    asyncio.run(main())
+
+
+def test_a_failing_message_frees_its_slot(one_slot):
+    @turn_queue.taking_turns
+    async def crashing(name):
+        raise RuntimeError(name)
+
+    async def main():
+        with pytest.raises(RuntimeError):
+            await _arrive("a", crashing)
+        assert await _arrive("b", _handler([])) == "b"
+        assert not turn_queue.queue().running
+
+    asyncio.run(main())
+
+
+def test_several_slots_and_switched_off(monkeypatch):
+    monkeypatch.setattr(turn_queue, "_queue", None)
+    monkeypatch.setenv("CHAT_TURNS_AT_ONCE", "0")
+    assert turn_queue.queue() is None
+    monkeypatch.setenv("CHAT_TURNS_AT_ONCE", "2")
+    running, most = set(), []
+
+    @turn_queue.taking_turns
+    async def handle(name):
+        running.add(name)
+        most.append(len(running))
+        await asyncio.sleep(0.001)
+        running.discard(name)
+        return name
+
+    async def main():
+        return await asyncio.gather(*(_arrive(n, handle) for n in "abcde"))
+
+    assert asyncio.run(main()) == list("abcde")
+    assert max(most) == 2
