@@ -30,8 +30,8 @@
    states for each policy) before structlog looks at the level, so every turn paid for copies
    that INFO logging throws away. In the modules that use `copy` for nothing else, the copy is
    made only while debug logging is on (tests/unit/test_rasa_speedups.py checks "nothing else").
-9. Messages take turns, oldest first, instead of Rasa's round-robin at every await; a message
-   waiting for the action server lets the next one run (bot/turn_queue.py).
+9. Messages take turns, a few at a time and oldest first, instead of all starting at once; a
+   message that waits long for the action server lets the next one in (bot/turn_queue.py).
 """
 import copy
 import importlib
@@ -63,7 +63,7 @@ from sqlalchemy.pool import QueuePool
 
 from bot.graph_runner import SequentialGraphRunner
 from bot.language_check import may_change_anything
-from bot.turn_queue import slot_free_while_waiting, taking_turns
+from bot.turn_queue import slot_given_up_if_slow, taking_turns
 
 
 @lru_cache(maxsize=None)
@@ -221,7 +221,7 @@ def install() -> None:
     for name in MODULES_COPYING_ONLY_FOR_DEBUG_LOGS:
         importlib.import_module(name).copy = _COPY_FOR_DEBUG_LOGS
     rasa_processor.MessageProcessor.handle_message = taking_turns(_rasa_handle_message)
-    EndpointConfig.request = slot_free_while_waiting(_rasa_endpoint_request)
+    EndpointConfig.request = slot_given_up_if_slow(_rasa_endpoint_request)
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):
         event.listen(Engine, "connect", _sqlite_without_fsync_per_commit)
 

@@ -1,20 +1,24 @@
-"""Messages take turns on the Rasa server's event loop, oldest first.
+"""Messages take turns in the Rasa server, in the order they arrived.
 
 Rasa handles every message as its own task on one event loop. Its work is CPU-bound (NLU,
-policies, tracker) except while it waits for the action server. Left alone, the loop runs the
-tasks round-robin at every await, so with many conversations a message that needs two action
-calls waits behind every newer message at each call: a long tail of slow answers (#8).
+policies, tracker) except while it waits for the action server. Left alone, every new message
+starts at once, and a message coming back from the action server queues behind all of them on
+the event loop: under load each call to the action server costs a message a full round of the
+queue, so the answers that need calls come late (#8: at 50 conversations, 4 of 5 of the time a
+message spent in Rasa went into such waits, not into the calls).
 
-`TurnQueue` lets `slots` messages at a time do Rasa's work and lets the others wait in the
-order they arrived. A message gives its slot up while it waits for the action server and takes
-the next free one when the answer is back, ahead of the messages that came after it. A slow
-backend or action server therefore holds up only the conversations that wait for it.
+`TurnQueue` lets `slots` messages at a time into Rasa's processing; the others wait, oldest
+first. A message keeps its slot while the action server answers quickly, so it comes back to a
+short queue. After HOLD_SECONDS it gives the slot up: a slow backend or action server then holds
+up only the customers whose answers wait for it, and the message takes the next free slot when
+its answer is back, ahead of the messages that arrived after it.
 
 Installed by bot/rasa_speedups.py around `MessageProcessor.handle_message` (inside the
 conversation's lock, so a message that waits for its conversation holds no slot) and
 `EndpointConfig.request` (the calls to the action server). The channels mark when a message
 arrived (`mark_arrival`); a message that came another way counts from when Rasa took it up.
-CHAT_TURNS_AT_ONCE sets `slots` (default 1: one CPU core per Rasa process); 0 turns it off.
+CHAT_TURNS_AT_ONCE sets `slots` (default 2: one message computes while another waits for its
+action); 0 turns the queue off.
 """
 import asyncio
 import contextvars
@@ -24,6 +28,7 @@ import os
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
+HOLD_SECONDS = 0.05  # an action's usual answer takes a few ms; longer means a slow part
 _arrival: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar("message_arrival", default=None)
 
 
@@ -59,9 +64,10 @@ class TurnQueue:
                 heapq.heapify(self.waiting)
             raise
 
-    def leave(self) -> float:
-        """Gives the current task's slot to the oldest waiting message; returns the arrival."""
-        arrival = self.running.pop(asyncio.current_task())
+    def leave(self, task: Optional[asyncio.Task] = None) -> float:
+        """Gives the task's slot (the current task's by default) to the oldest waiting message;
+        returns the arrival of the task's message."""
+        arrival = self.running.pop(task or asyncio.current_task())
         while self.waiting and len(self.running) < self.slots:
             next_arrival, _, task, future = heapq.heappop(self.waiting)
             self.running[task] = next_arrival
@@ -75,7 +81,7 @@ _queue: Optional[TurnQueue] = None
 def queue() -> Optional[TurnQueue]:
     """The process's queue, created on first use (each Sanic worker has its own event loop)."""
     global _queue
-    slots = int(os.environ.get("CHAT_TURNS_AT_ONCE") or 1)
+    slots = int(os.environ.get("CHAT_TURNS_AT_ONCE") or 2)
     if slots > 0 and _queue is None:
         _queue = TurnQueue(slots)
     return _queue if slots > 0 else None
@@ -99,17 +105,23 @@ def taking_turns(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitab
     return handle_in_turn
 
 
-def slot_free_while_waiting(call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """Wraps a call to another server: the message's slot is free until the answer is back."""
+def slot_given_up_if_slow(call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Wraps a call to another server: after HOLD_SECONDS without an answer, the message's slot
+    goes to the next message; once the answer is back, the message waits for a slot again."""
 
-    async def call_without_slot(*args: Any, **kwargs: Any) -> Any:
+    async def call_holding_briefly(*args: Any, **kwargs: Any) -> Any:
         turns = queue()
-        if turns is None or not turns.holds_slot():
+        task = asyncio.current_task()
+        if turns is None or task not in turns.running:
             return await call(*args, **kwargs)
-        arrival = turns.leave()
+        arrival = turns.running[task]
+        give_up = asyncio.get_running_loop().call_later(
+            HOLD_SECONDS, lambda: task in turns.running and turns.leave(task))
         try:
             return await call(*args, **kwargs)
         finally:
-            await turns.enter(arrival)
+            give_up.cancel()
+            if task not in turns.running:
+                await turns.enter(arrival)
 
-    return call_without_slot
+    return call_holding_briefly

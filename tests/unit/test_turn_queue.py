@@ -44,33 +44,70 @@ def test_one_message_at_a_time_in_order_of_arrival(one_slot):
     assert log == [(step, n) for n in "abcd" for step in ("start", "end")]
 
 
-def test_a_message_waiting_for_the_action_server_lets_the_next_run_and_then_goes_first(one_slot):
-    log = []
-    a_answered, b_may_end = asyncio.Event(), asyncio.Event()
+def _calling(log, answered):
+    """A message whose handling calls the action server, which answers when `answered` is set."""
 
-    @turn_queue.slot_free_while_waiting
+    @turn_queue.slot_given_up_if_slow
     async def action_server(name):
         log.append(("calls", name))
-        await a_answered.wait()
+        await answered.wait()
         log.append(("answered", name))
 
-    @turn_queue.taking_turns
-    async def handle(name):
-        log.append(("start", name))
-        if name == "a":
-            await action_server(name)
-        if name == "b":
-            await b_may_end.wait()  # Rasa's own awaits keep the slot
-        log.append(("end", name))
-        return name
+    return action_server
+
+
+def test_a_quick_answer_from_the_action_server_keeps_the_slot(one_slot, monkeypatch):
+    monkeypatch.setattr(turn_queue, "HOLD_SECONDS", 5.0)
+    log = []
 
     async def main():
-        tasks = []
-        for name in "abc":
-            tasks.append(asyncio.create_task(_arrive(name, handle)))
-            await asyncio.sleep(0.001)
-        a_answered.set()
+        answered = asyncio.Event()
+        action_server = _calling(log, answered)
+
+        @turn_queue.taking_turns
+        async def handle(name):
+            log.append(("start", name))
+            if name == "a":
+                await action_server(name)
+            log.append(("end", name))
+            return name
+
+        a = asyncio.create_task(_arrive("a", handle))
         await asyncio.sleep(0.001)
+        b = asyncio.create_task(_arrive("b", handle))
+        await asyncio.sleep(0.01)
+        answered.set()
+        return await asyncio.gather(a, b)
+
+    assert asyncio.run(main()) == ["a", "b"]
+    assert log == [("start", "a"), ("calls", "a"), ("answered", "a"), ("end", "a"), ("start", "b"), ("end", "b")]
+
+
+def test_a_slow_answer_lets_the_next_message_in_and_then_goes_first(one_slot, monkeypatch):
+    monkeypatch.setattr(turn_queue, "HOLD_SECONDS", 0.01)
+    log = []
+
+    async def main():
+        answered, b_may_end = asyncio.Event(), asyncio.Event()
+        action_server = _calling(log, answered)
+
+        @turn_queue.taking_turns
+        async def handle(name):
+            log.append(("start", name))
+            if name == "a":
+                await action_server(name)
+            if name == "b":
+                await b_may_end.wait()  # Rasa's own awaits keep the slot
+            log.append(("end", name))
+            return name
+
+        tasks = [asyncio.create_task(_arrive("a", handle))]
+        for name in "bc":
+            await asyncio.sleep(0.05)  # longer than a's hold: b gets in
+            tasks.append(asyncio.create_task(_arrive(name, handle)))
+        await asyncio.sleep(0.01)
+        answered.set()
+        await asyncio.sleep(0.01)
         b_may_end.set()
         return await asyncio.gather(*tasks)
 
