@@ -92,26 +92,33 @@ def test_action_server_down(parts):
 
 
 def test_a_stalled_backend_holds_up_only_the_customers_waiting_for_it(parts):
-    """Rasa's messages take turns (bot/turn_queue.py): one that waits for the action server, here
-    for a backend that takes connections and answers nothing, must not keep the turn."""
+    """Rasa's messages take turns (bot/turn_queue.py): messages that wait for the action server,
+    here for a backend that takes connections and answers nothing, must not keep the turns. As
+    many customers wait as a Rasa process has slots (CHAT_TURNS_AT_ONCE, 2); a third failure in
+    a row would make the action server's client fail fast for a while (bot/backend_client.py)."""
     backend, actions, rasa = parts
-    stalled = Chat(rasa.url, "fi", login_token(backend, "demo-fi-no-old-email"))
+    stalled = {language: Chat(rasa.url, language, login_token(backend, f"demo-{language}-no-old-email"))
+               for language in ("fi", "sv")}
     others = {language: Chat(rasa.url, language) for language in LANGUAGES}
     replies = {}
     backend.pause()
     try:
-        asking = threading.Thread(target=lambda: replies.setdefault("fi", stalled.say(phrases.POINTS["fi"])))
-        asking.start()
-        time.sleep(1)  # lets the question reach the stalled backend; a shorter wait only weakens the test
+        asking = [threading.Thread(target=lambda l=language, c=chat: replies.setdefault(l, c.say(phrases.POINTS[l])))
+                  for language, chat in stalled.items()]
+        for thread in asking:
+            thread.start()
+        time.sleep(1)  # lets the questions reach the stalled backend; a shorter wait only weakens the test
         for language, other in others.items():
             assert_said(other.say(phrases.DOCUMENTS[language]), "utter_ask_required_documents", language)
-        assert asking.is_alive() and "fi" not in replies  # all answered while the question still waited
-        asking.join(timeout=120)
+        assert not replies  # all answered while the account questions still waited
+        for thread in asking:
+            thread.join(timeout=120)
     finally:
         backend.resume()
-    # The backend's client gave up after its timeout and one retry: told, in the customer's language.
-    assert_said(replies["fi"], "utter_backend_unavailable", "fi")
-    assert not said(stalled.say(phrases.POINTS["fi"]), "utter_backend_unavailable", "fi")
+    for language, chat in stalled.items():
+        # The backend's client gave up after its timeout and one retry: told, in their language.
+        assert_said(replies[language], "utter_backend_unavailable", language)
+        assert not said(chat.say(phrases.POINTS[language]), "utter_backend_unavailable", language)
 
 
 def register(conversation, language, serial, country):
