@@ -4,8 +4,8 @@ Rasa handles every message as its own task on one event loop. Its work is CPU-bo
 policies, tracker) except while it waits for the action server. Left alone, every new message
 starts at once, and a message coming back from the action server queues behind all of them on
 the event loop: under load each call to the action server costs a message a full round of the
-queue, so the answers that need calls come late (#8: at 50 conversations, 4 of 5 of the time a
-message spent in Rasa went into such waits, not into the calls).
+queue, so the answers that need calls come late (#8: in a bench run at 10 and 50 conversations
+a call took 115 ms at the median and 630 ms at p90, where the action server works about 1 ms).
 
 `TurnQueue` lets `slots` messages at a time into Rasa's processing; the others wait, oldest
 first. A message keeps its slot while the action server answers quickly, so it comes back to a
@@ -17,6 +17,8 @@ Installed by bot/rasa_speedups.py around `MessageProcessor.handle_message` (insi
 conversation's lock, so a message that waits for its conversation holds no slot) and
 `EndpointConfig.request` (the calls to the action server). The channels mark when a message
 arrived (`mark_arrival`); a message that came another way counts from when Rasa took it up.
+Turns that the backend triggers through Rasa's API (hand-back, close) and reminders do not go
+through `handle_message` and are not queued; they are rare.
 CHAT_TURNS_AT_ONCE sets `slots` (default 2: one message computes while another waits for its
 action); 0 turns the queue off.
 """
@@ -26,6 +28,7 @@ import heapq
 import itertools
 import os
 import time
+from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 HOLD_SECONDS = 0.05  # an action's usual answer takes a few ms; longer means a slow part
@@ -49,7 +52,7 @@ class TurnQueue:
 
     async def enter(self, arrival: float) -> None:
         task = asyncio.current_task()
-        if len(self.running) < self.slots:  # then nobody waits: slots are handed on at once
+        if len(self.running) < self.slots:  # then nobody waits: leave() hands slots on at once
             self.running[task] = arrival
             return
         entry = (arrival, next(self._tie), task, asyncio.get_running_loop().create_future())
@@ -59,7 +62,7 @@ class TurnQueue:
         except asyncio.CancelledError:
             if task in self.running:  # the slot came together with the cancellation
                 self.leave()
-            else:
+            elif entry in self.waiting:  # else leave() has already passed over it
                 self.waiting.remove(entry)
                 heapq.heapify(self.waiting)
             raise
@@ -70,6 +73,8 @@ class TurnQueue:
         arrival = self.running.pop(task or asyncio.current_task())
         while self.waiting and len(self.running) < self.slots:
             next_arrival, _, task, future = heapq.heappop(self.waiting)
+            if future.done():  # cancelled (the customer went away) before it could clean up
+                continue
             self.running[task] = next_arrival
             future.set_result(None)
         return arrival
@@ -78,13 +83,25 @@ class TurnQueue:
 _queue: Optional[TurnQueue] = None
 
 
+@lru_cache(maxsize=8)
+def _parse_slots(value: str) -> int:
+    if not value.strip().isdigit():
+        raise ValueError(f"CHAT_TURNS_AT_ONCE must be a whole number, 0 or more; it is {value!r}")
+    return int(value)
+
+
+def slots() -> int:
+    """CHAT_TURNS_AT_ONCE; bot/rasa_speedups.py reads it at start, so a wrong value stops Rasa."""
+    return _parse_slots(os.environ.get("CHAT_TURNS_AT_ONCE") or "2")
+
+
 def queue() -> Optional[TurnQueue]:
     """The process's queue, created on first use (each Sanic worker has its own event loop)."""
     global _queue
-    slots = int(os.environ.get("CHAT_TURNS_AT_ONCE") or 2)
-    if slots > 0 and _queue is None:
-        _queue = TurnQueue(slots)
-    return _queue if slots > 0 else None
+    slots_at_once = slots()
+    if slots_at_once > 0 and _queue is None:
+        _queue = TurnQueue(slots_at_once)
+    return _queue if slots_at_once > 0 else None
 
 
 def taking_turns(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -117,11 +134,15 @@ def slot_given_up_if_slow(call: Callable[..., Awaitable[Any]]) -> Callable[..., 
         arrival = turns.running[task]
         give_up = asyncio.get_running_loop().call_later(
             HOLD_SECONDS, lambda: task in turns.running and turns.leave(task))
+        cancelled = False
         try:
             return await call(*args, **kwargs)
+        except asyncio.CancelledError:
+            cancelled = True  # the customer went away: no turn to take up again
+            raise
         finally:
             give_up.cancel()
-            if task not in turns.running:
+            if not cancelled and task not in turns.running:
                 await turns.enter(arrival)
 
     return call_holding_briefly

@@ -26,7 +26,9 @@ def stack(model_path, tmp_path_factory):
     try:
         started.append(services.start_backend(tmp, f"http://127.0.0.1:{rasa_port}"))
         started.append(services.start_action_server(tmp, started[0].url))
-        started.append(services.start_rasa(tmp, model_path, started[1].url, rasa_port))
+        # Two slots, as by default; the stalled-backend test depends on it.
+        started.append(services.start_rasa(tmp, model_path, started[1].url, rasa_port,
+                                           env={"CHAT_TURNS_AT_ONCE": "2"}))
         yield started
     finally:
         for service in reversed(started):
@@ -91,30 +93,53 @@ def test_action_server_down(parts):
     assert len(products_with_serial(backend, ref, serial)) == 1
 
 
+def requests_waiting_at(port):
+    """Connections to 127.0.0.1:port with unread bytes: requests a stopped server has not read."""
+    count = 0
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        local, state, queues = line.split()[1], line.split()[3], line.split()[4]
+        if state == "01" and int(local.split(":")[1], 16) == port and int(queues.split(":")[1], 16) > 0:
+            count += 1
+    return count
+
+
 def test_a_stalled_backend_holds_up_only_the_customers_waiting_for_it(parts):
     """Rasa's messages take turns (bot/turn_queue.py): messages that wait for the action server,
     here for a backend that takes connections and answers nothing, must not keep the turns. As
-    many customers wait as a Rasa process has slots (CHAT_TURNS_AT_ONCE, 2); a third failure in
-    a row would make the action server's client fail fast for a while (bot/backend_client.py)."""
+    many customers wait as the Rasa process has slots (2); a third failure in a row would make
+    the action server's client fail fast for a while (bot/backend_client.py)."""
     backend, actions, rasa = parts
     stalled = {language: Chat(rasa.url, language, login_token(backend, f"demo-{language}-no-old-email"))
                for language in ("fi", "sv")}
     others = {language: Chat(rasa.url, language) for language in LANGUAGES}
-    replies = {}
+    replies, finished = {}, {}
+
+    def ask(key, chat, text):
+        replies[key] = chat.say(text)
+        finished[key] = time.monotonic()
+
+    def start(key, chat, text):
+        thread = threading.Thread(target=ask, args=(key, chat, text))
+        thread.start()
+        return thread
+
+    backend_port = int(backend.url.rsplit(":", 1)[1])
     backend.pause()
     try:
-        asking = [threading.Thread(target=lambda l=language, c=chat: replies.setdefault(l, c.say(phrases.POINTS[l])))
-                  for language, chat in stalled.items()]
-        for thread in asking:
-            thread.start()
-        time.sleep(1)  # lets the questions reach the stalled backend; a shorter wait only weakens the test
-        for language, other in others.items():
-            assert_said(other.say(phrases.DOCUMENTS[language]), "utter_ask_required_documents", language)
-        assert not replies  # all answered while the account questions still waited
-        for thread in asking:
+        waiting = [start(language, chat, phrases.POINTS[language]) for language, chat in stalled.items()]
+        deadline = time.monotonic() + 60
+        while requests_waiting_at(backend_port) < len(stalled):  # both questions wait at the backend
+            assert time.monotonic() < deadline, "the account questions never reached the backend"
+            time.sleep(0.05)
+        answering = [start(f"other-{language}", chat, phrases.DOCUMENTS[language]) for language, chat in others.items()]
+        for thread in answering + waiting:
             thread.join(timeout=120)
     finally:
         backend.resume()
+    for language in others:
+        assert_said(replies[f"other-{language}"], "utter_ask_required_documents", language)
+    # Every other customer was answered before the stalled questions' answers came.
+    assert max(finished[f"other-{language}"] for language in others) < min(finished[language] for language in stalled)
     for language, chat in stalled.items():
         # The backend's client gave up after its timeout and one retry: told, in their language.
         assert_said(replies[language], "utter_backend_unavailable", language)

@@ -202,3 +202,62 @@ def test_several_slots_and_switched_off(monkeypatch):
 
     assert asyncio.run(main()) == list("abcde")
     assert max(most) == 2
+
+
+def test_a_message_cancelled_while_waiting_is_passed_over():
+    async def main():
+        turns = TurnQueue(1)
+        await turns.enter(0.0)
+
+        async def waiter(arrival):
+            await turns.enter(arrival)
+            turns.leave()
+            return arrival
+
+        b = asyncio.create_task(waiter(1.0))
+        c = asyncio.create_task(waiter(2.0))
+        await asyncio.sleep(0)
+        b.cancel()  # the customer went away...
+        turns.leave()  # ...and the slot is handed on before b's task could clean up
+        assert await c == 2.0
+        assert b.cancelled() and not turns.running and not turns.waiting
+
+    asyncio.run(main())
+
+
+def test_a_message_cancelled_during_a_slow_call_does_not_queue_again(one_slot, monkeypatch):
+    monkeypatch.setattr(turn_queue, "HOLD_SECONDS", 0.01)
+
+    async def main():
+        never, b_may_end = asyncio.Event(), asyncio.Event()
+        action_server = _calling([], never)
+
+        @turn_queue.taking_turns
+        async def handle(name):
+            if name == "a":
+                await action_server(name)
+            await b_may_end.wait()
+            return name
+
+        a = asyncio.create_task(_arrive("a", handle))
+        await asyncio.sleep(0.05)  # a gave its slot up
+        b = asyncio.create_task(_arrive("b", handle))
+        await asyncio.sleep(0.01)
+        a.cancel()
+        await asyncio.sleep(0.01)
+        turns = turn_queue.queue()
+        assert a.cancelled() and not turns.waiting
+        b_may_end.set()
+        assert await b == "b"
+        assert not turns.running
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("value", ["two", "-1", "1.5"])
+def test_a_wrong_setting_stops_the_server_at_start(monkeypatch, value):
+    from bot import rasa_speedups
+
+    monkeypatch.setenv("CHAT_TURNS_AT_ONCE", value)
+    with pytest.raises(ValueError, match="CHAT_TURNS_AT_ONCE"):
+        rasa_speedups.install()
