@@ -1,12 +1,14 @@
 """The production topology (endpoints.production.yml, README "Production topology"): two Rasa
 instances sharing a Postgres tracker store and a Redis lock store, each with its own action server,
-the backend on Postgres. The same conversations alternate between the instances, and also hit
+the backend on Postgres. Instance B runs two Sanic workers (SANIC_WORKERS=2), each with its own
+turn queue (bot/turn_queue.py). The same conversations alternate between the instances, and also hit
 both at the same moment; every tracker is complete and in order, with nothing lost or doubled."""
 import copy
 import secrets
 import threading
 from collections import Counter
 
+import psutil
 import pytest
 import requests
 
@@ -48,14 +50,16 @@ def topology(model_path, tmp_path_factory):
         for name in ("a", "b"):
             actions = services.start_action_server(tmp, backend.url, name=f"actions_{name}")
             started.append(actions)
+            workers = {"SANIC_WORKERS": "2"} if name == "b" else {}
             rasa = services.start_rasa(tmp, model_path, actions.url, services.free_port(), name=f"rasa_{name}",
-                                       endpoints="endpoints.production.yml", env=env, wait=False)
+                                       endpoints="endpoints.production.yml", env={**env, **workers}, wait=False)
             started.append(rasa)
             instances.append(rasa)
             if name == "a":   # B starts once A has created the tracker store's table (no race on it)
                 rasa.wait_until(lambda: events_table_exists(user, tracker_db), timeout=240)
         for rasa in instances:
             rasa.wait_until(rasa.ready, rasa.ready_timeout)
+        assert len(psutil.Process(instances[1].process.pid).children()) >= 2, "B should run two Sanic workers"
         yield backend, instances
     finally:
         for service in reversed(started):
