@@ -147,7 +147,10 @@ def test_a_cancelled_waiting_message_does_not_keep_others_waiting(one_slot):
     assert log == [("start", "a"), ("end", "a"), ("start", "c"), ("end", "c")]
 
 
-def test_a_message_cancelled_as_its_turn_comes_gives_the_slot_on():
+@pytest.mark.parametrize("cancelled_first", [False, True])
+def test_a_message_cancelled_as_its_turn_comes_gives_the_slot_on(cancelled_first):
+    """The customer goes away just as the slot is handed to their message, in either order."""
+
     async def main():
         turns = TurnQueue(1)
         await turns.enter(0.0)
@@ -160,8 +163,12 @@ def test_a_message_cancelled_as_its_turn_comes_gives_the_slot_on():
         b = asyncio.create_task(waiter(1.0))
         c = asyncio.create_task(waiter(2.0))
         await asyncio.sleep(0)
-        turns.leave()  # b gets the slot...
-        b.cancel()  # ...and is cancelled before it could run
+        if cancelled_first:
+            b.cancel()  # before b's task could clean up, the slot is handed on
+            turns.leave()
+        else:
+            turns.leave()  # b gets the slot, then is cancelled before it could run
+            b.cancel()
         assert await c == 2.0
         assert b.cancelled() and not turns.running and not turns.waiting
 
@@ -202,27 +209,6 @@ def test_several_slots_and_switched_off(monkeypatch):
 
     assert asyncio.run(main()) == list("abcde")
     assert max(most) == 2
-
-
-def test_a_message_cancelled_while_waiting_is_passed_over():
-    async def main():
-        turns = TurnQueue(1)
-        await turns.enter(0.0)
-
-        async def waiter(arrival):
-            await turns.enter(arrival)
-            turns.leave()
-            return arrival
-
-        b = asyncio.create_task(waiter(1.0))
-        c = asyncio.create_task(waiter(2.0))
-        await asyncio.sleep(0)
-        b.cancel()  # the customer went away...
-        turns.leave()  # ...and the slot is handed on before b's task could clean up
-        assert await c == 2.0
-        assert b.cancelled() and not turns.running and not turns.waiting
-
-    asyncio.run(main())
 
 
 def test_a_message_cancelled_during_a_slow_call_does_not_queue_again(one_slot, monkeypatch):
