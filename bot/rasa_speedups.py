@@ -64,7 +64,6 @@ from sqlalchemy.pool import QueuePool
 from bot.graph_runner import SequentialGraphRunner
 from bot.language_check import may_change_anything
 from bot import turn_queue
-from bot.turn_queue import slot_given_up_if_slow, taking_turns
 
 
 @lru_cache(maxsize=None)
@@ -222,8 +221,8 @@ def install() -> None:
     for name in MODULES_COPYING_ONLY_FOR_DEBUG_LOGS:
         importlib.import_module(name).copy = _COPY_FOR_DEBUG_LOGS
     turn_queue.slots()  # a wrong CHAT_TURNS_AT_ONCE stops Rasa at start, not every message
-    rasa_processor.MessageProcessor.handle_message = taking_turns(_rasa_handle_message)
-    EndpointConfig.request = slot_given_up_if_slow(_rasa_endpoint_request)
+    rasa_processor.MessageProcessor.handle_message = turn_queue.taking_turns(_rasa_handle_message)
+    EndpointConfig.request = turn_queue.slot_given_up_if_slow(_rasa_endpoint_request)
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):
         event.listen(Engine, "connect", _sqlite_without_fsync_per_commit)
 
