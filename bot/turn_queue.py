@@ -72,10 +72,10 @@ class TurnQueue:
         returns the arrival of the task's message."""
         arrival = self.running.pop(task or asyncio.current_task())
         while self.waiting and len(self.running) < self.slots:
-            next_arrival, _, task, future = heapq.heappop(self.waiting)
+            next_arrival, _, waiter, future = heapq.heappop(self.waiting)
             if future.done():  # cancelled (the customer went away) before it could clean up
                 continue
-            self.running[task] = next_arrival
+            self.running[waiter] = next_arrival
             future.set_result(None)
         return arrival
 

@@ -56,22 +56,29 @@ def _calling(log, answered):
     return action_server
 
 
+def _handling(log, action_server, b_may_end=None):
+    """Rasa's handling: message a calls the action server; b keeps its slot until b_may_end."""
+
+    @turn_queue.taking_turns
+    async def handle(name):
+        log.append(("start", name))
+        if name == "a":
+            await action_server(name)
+        if name == "b" and b_may_end is not None:
+            await b_may_end.wait()  # Rasa's own awaits keep the slot
+        log.append(("end", name))
+        return name
+
+    return handle
+
+
 def test_a_quick_answer_from_the_action_server_keeps_the_slot(one_slot, monkeypatch):
     monkeypatch.setattr(turn_queue, "HOLD_SECONDS", 5.0)
     log = []
 
     async def main():
         answered = asyncio.Event()
-        action_server = _calling(log, answered)
-
-        @turn_queue.taking_turns
-        async def handle(name):
-            log.append(("start", name))
-            if name == "a":
-                await action_server(name)
-            log.append(("end", name))
-            return name
-
+        handle = _handling(log, _calling(log, answered))
         a = asyncio.create_task(_arrive("a", handle))
         await asyncio.sleep(0.001)
         b = asyncio.create_task(_arrive("b", handle))
@@ -89,18 +96,7 @@ def test_a_slow_answer_lets_the_next_message_in_and_then_goes_first(one_slot, mo
 
     async def main():
         answered, b_may_end = asyncio.Event(), asyncio.Event()
-        action_server = _calling(log, answered)
-
-        @turn_queue.taking_turns
-        async def handle(name):
-            log.append(("start", name))
-            if name == "a":
-                await action_server(name)
-            if name == "b":
-                await b_may_end.wait()  # Rasa's own awaits keep the slot
-            log.append(("end", name))
-            return name
-
+        handle = _handling(log, _calling(log, answered), b_may_end)
         tasks = [asyncio.create_task(_arrive("a", handle))]
         for name in "bc":
             await asyncio.sleep(0.05)  # longer than a's hold: b gets in
