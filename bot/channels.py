@@ -31,7 +31,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from bot import languages, log_redaction, turn_queue
+from bot import kept_connections, languages, log_redaction, turn_queue
 from bot.nlg import load_translations
 
 logger = logging.getLogger(__name__)
@@ -122,13 +122,19 @@ class MessageGuard:
         return guarded
 
     def attach(self, blueprint: Blueprint, is_chat_route: Callable[[Request, Any], bool]) -> Blueprint:
-        """Server start: remember the app, mask the logs of handlers Sanic has added since import.
+        """Server start: remember the app, mask the logs of handlers Sanic has added since import,
+        keep the connections to the action server (until the server stops).
         Each request to a chat route: lower Sanic's body limit (100 MB by default) before reading."""
 
         @blueprint.listener("before_server_start")
         async def remember_app(app: Any, _loop: Any) -> None:
             self.app = app
             log_redaction.install()
+            await kept_connections.open_session()
+
+        @blueprint.listener("after_server_stop")
+        async def close_connections_to_action_server(_app: Any, _loop: Any) -> None:
+            await kept_connections.close_session()
 
         # Blueprint signals fire for every route of the app, hence the check.
         @blueprint.signal("http.routing.after")

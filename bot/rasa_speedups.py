@@ -32,6 +32,8 @@
    made only while debug logging is on (tests/unit/test_rasa_speedups.py checks "nothing else").
 9. Messages take turns, a few at a time and oldest first, instead of all starting at once; a
    message that waits long for the action server lets the next one in (bot/turn_queue.py).
+10. Rasa opened a new HTTP session and connection for every call to the action server; the
+   calls now share one session per event loop and reuse its connections (bot/kept_connections.py).
 """
 import copy
 import importlib
@@ -63,7 +65,7 @@ from sqlalchemy.pool import QueuePool
 
 from bot.graph_runner import SequentialGraphRunner
 from bot.language_check import may_change_anything
-from bot import turn_queue
+from bot import kept_connections, turn_queue
 
 
 @lru_cache(maxsize=None)
@@ -205,7 +207,6 @@ _COPY_FOR_DEBUG_LOGS = types.SimpleNamespace(deepcopy=_deepcopy_for_debug_log, c
 
 
 _rasa_handle_message = rasa_processor.MessageProcessor.handle_message
-_rasa_endpoint_request = EndpointConfig.request
 
 
 def install() -> None:
@@ -222,7 +223,7 @@ def install() -> None:
         importlib.import_module(name).copy = _COPY_FOR_DEBUG_LOGS
     turn_queue.slots()  # a wrong CHAT_TURNS_AT_ONCE stops Rasa at start, not every message
     rasa_processor.MessageProcessor.handle_message = turn_queue.taking_turns(_rasa_handle_message)
-    EndpointConfig.request = turn_queue.slot_given_up_if_slow(_rasa_endpoint_request)
+    EndpointConfig.request = turn_queue.slot_given_up_if_slow(kept_connections.request)
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):
         event.listen(Engine, "connect", _sqlite_without_fsync_per_commit)
 
