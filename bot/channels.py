@@ -6,8 +6,9 @@ so the URLs (/webhooks/rest/webhook, /socket.io) do not change. Before a message
 - an over-long message (CHAT_MAX_MESSAGE_CHARS, default 2000 characters) is answered with
   `utter_message_too_long`, an empty one with `utter_message_empty`;
 - more than CHAT_MESSAGES_PER_MINUTE (default 30) messages of one sender within a minute are
-  answered with `utter_too_many_messages`. The count is kept in memory per Rasa process, so with
-  several instances each counts its own share; limits per client address belong in the proxy;
+  answered with `utter_too_many_messages`. With a Redis lock store (several instances) the count is
+  kept in that Redis, else in the Rasa process (bot/rate_limit.py); limits per client address
+  belong in the proxy;
 - a request body larger than CHAT_MAX_REQUEST_BYTES (default 1 MB, socket.io's own default too)
   gets 413 before it is read; a REST request whose sender, message or metadata has the wrong
   type gets 400 (a missing sender would otherwise share Rasa's "default" conversation).
@@ -18,10 +19,8 @@ the default language. Importing this module also masks secrets in the Rasa proce
 """
 import logging
 import os
-import time
-from collections import deque
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Deque, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import yaml
 from rasa.core.channels.channel import UserMessage
@@ -31,7 +30,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from bot import kept_connections, languages, log_redaction, turn_queue
+from bot import kept_connections, languages, log_redaction, rate_limit, turn_queue
 from bot.nlg import load_translations
 
 logger = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ class MessageGuard:
         self.per_minute = _setting("CHAT_MESSAGES_PER_MINUTE", 30)
         self.max_request_bytes = _setting("CHAT_MAX_REQUEST_BYTES", 1_000_000)
         self.texts = _texts()
-        self.recent: Dict[str, Deque[float]] = {}
+        self.counter: Any = None  # bot/rate_limit.py
         self.app: Any = None  # the Sanic app, known once the server starts (for the agent)
 
     def refusal(self, message: UserMessage) -> Optional[str]:
@@ -80,20 +79,16 @@ class MessageGuard:
         return None
 
     def _too_frequent(self, sender: str) -> bool:
-        now = time.monotonic()
-        times = self.recent.setdefault(sender, deque())
-        while times and times[0] <= now - 60:
-            times.popleft()
-        if len(times) >= self.per_minute:
-            return True
-        times.append(now)
-        if len(self.recent) > 10_000:  # forget senders quiet for a minute
-            self.recent = {s: t for s, t in self.recent.items() if t and t[-1] > now - 60}
-        return False
+        if self.counter is None:  # chosen at the first message: the agent is loaded by then
+            self.counter = rate_limit.counter_for(getattr(self._agent(), "lock_store", None), self.per_minute)
+        return not self.counter.allow(sender)
+
+    def _agent(self) -> Any:
+        return getattr(getattr(self.app, "ctx", None), "agent", None)
 
     async def language(self, message: UserMessage) -> str:
         tracker = None
-        agent = getattr(getattr(self.app, "ctx", None), "agent", None)
+        agent = self._agent()
         if agent is not None and agent.tracker_store is not None:
             try:
                 tracker = await agent.tracker_store.retrieve(message.sender_id)

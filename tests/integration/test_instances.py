@@ -2,7 +2,8 @@
 instances sharing a Postgres tracker store and a Redis lock store, each with its own action server,
 the backend on Postgres. Instance B runs two Sanic workers (SANIC_WORKERS=2), each with its own
 turn queue (bot/turn_queue.py). The same conversations alternate between the instances, and also hit
-both at the same moment; every tracker is complete and in order, with nothing lost or doubled."""
+both at the same moment; every tracker is complete and in order, with nothing lost or doubled. A
+sender's messages count against one rate limit whichever instance or worker gets them."""
 import copy
 import secrets
 import threading
@@ -15,12 +16,14 @@ import requests
 from tests import services
 from tests.conftest import Chat
 from tests.integration import phrases
+from tests.responses import assert_said, said
 
 LANGUAGES = ["en", "fi", "et", "nb", "lt", "sv"]
 # Guidance (responses only) and account questions (custom actions calling the backend).
 SEQUENTIAL = [phrases.GREET, phrases.MIGRATE_BUTTON_MISSING, phrases.HOW_TO_REGISTER, phrases.POINTS,
               phrases.DOCUMENTS, phrases.TIERS]
 AT_ONCE = [phrases.PAYMENT, phrases.THANKS]   # sent to A and B at the same moment
+PER_MINUTE = 10   # CHAT_MESSAGES_PER_MINUTE of both instances; a conversation above sends 8
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,7 @@ def topology(model_path, tmp_path_factory):
         env = {"TRACKER_DB_HOST": services.PG_HOST, "TRACKER_DB_PORT": str(services.PG_PORT),
                "TRACKER_DB_USER": user, "TRACKER_DB_PASSWORD": "", "TRACKER_DB": tracker_db,
                "REDIS_HOST": services.REDIS_HOST, "REDIS_PORT": str(services.REDIS_PORT),
-               "REDIS_DB": str(redis_db), "REDIS_KEY_PREFIX": prefix}
+               "REDIS_DB": str(redis_db), "REDIS_KEY_PREFIX": prefix, "CHAT_MESSAGES_PER_MINUTE": str(PER_MINUTE)}
         instances = []
         for name in ("a", "b"):
             actions = services.start_action_server(tmp, backend.url, name=f"actions_{name}")
@@ -154,3 +157,18 @@ def test_interleaved_and_simultaneous_messages_on_two_instances(topology):
             # Each message was answered (an action besides listening), and the turn ended by listening.
             assert [a for a in actions if a != "action_listen"], f"{language}: no answer to {text!r}: {actions}"
             assert actions[-1] == "action_listen", f"{language}: turn of {text!r} did not finish: {actions}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_senders_messages_count_together_on_both_instances(topology, language):
+    _, instances = topology
+    on_a = Chat(instances[0].url, language)
+    on_b = copy.copy(on_a)
+    on_b.url = f"{instances[1].url}/webhooks/rest/webhook"
+    for i in range(PER_MINUTE):
+        replies = (on_a, on_b)[i % 2].say(phrases.GREET[language])
+        assert replies and not said(replies, "utter_too_many_messages", language), f"message {i + 1}: {replies}"
+    for chat in (on_a, on_b):
+        assert_said(chat.say(phrases.HOW_TO_REGISTER[language]), "utter_too_many_messages", language)
+    user_texts = [text for text, _ in turns(tracker_events(instances[0], on_a.sender))]
+    assert user_texts == [phrases.GREET[language]] * PER_MINUTE   # the refused ones never reached Rasa

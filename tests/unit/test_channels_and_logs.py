@@ -6,7 +6,7 @@ import logging
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot import channels, log_redaction
+from bot import channels, log_redaction, rate_limit
 from bot.log_redaction import redact
 
 
@@ -72,7 +72,7 @@ def test_too_long_and_empty_messages_are_answered_in_the_conversations_language(
 
 def test_messages_per_sender_per_minute_are_limited(guard, monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(channels.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(rate_limit.time, "monotonic", lambda: now[0])
     for i in range(3):
         assert run(guard, f"message {i}")[1] == [f"message {i}"]
     answered, passed = run(guard, "one too many", app=FakeApp("lt"))
