@@ -5,6 +5,9 @@
 1. Every custom action's answer is checked with `jsonschema.validate()`, which first checks the
    schema itself and builds a new validator: about a third of the server's CPU time went there.
    The schema never changes, so it is checked once and the validator is reused (same errors).
+   Even so, jsonschema tried each answer's events against every event type (4 % of the server's
+   CPU, docs/performance.md): a valid answer is now recognised by the schema compiled with
+   fastjsonschema, and jsonschema only words the error of an invalid one.
 2. The SQL tracker store commits every turn; on SQLite (the default topology) each commit
    waited for a full fsync. WAL with synchronous=NORMAL keeps every committed turn through a
    crash of the process (what the fault tests do) and syncs at checkpoints; only a power loss
@@ -34,24 +37,41 @@
    message that waits long for the action server lets the next one in (bot/turn_queue.py).
 10. Rasa opened a new HTTP session and connection for every call to the action server; the
    calls now share one session per event loop and reuse its connections (bot/kept_connections.py).
+11. DIET's prediction is a tf.function with a fixed input signature, so it has exactly one traced
+   graph. Calling the tf.function still matched every call's inputs against that signature and
+   looked the graph up in its cache: three times the cost of running the graph itself (10 % of
+   the server's CPU against 3 %). The graph is now called directly with the inputs converted as
+   the tf.function converts them; inputs that do not fit its signature take Rasa's way.
+12. The rule policy matches its rules against the conversation's states from the last one back,
+   and kept testing every rule against every older state, although a rule shorter than that
+   many states matches whatever came before. It stops after the longest rule's length.
+13. Every prediction copies the domain's 28 slots three times (a tracker replayed for each
+   policy's states); `copy.copy` went through the generic pickling protocol for each. A Slot is
+   now copied the way that protocol copies it: a new object of its class with the same attributes.
 """
 import copy
 import importlib
 import sqlite3
 import types
+import weakref
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
+import fastjsonschema
 import jsonschema
 import numpy as np
 import scipy.sparse
 import tensorflow as tf
 import structlog
 from jsonschema import ValidationError
+from keras.utils import tf_utils
 from rasa.core import processor as rasa_processor
 from rasa.core import tracker_store as rasa_tracker_store
 from rasa.core.actions.action import ActionExtractSlots, RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.constants import DIAGNOSTIC_DATA
 from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.slots import Slot
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
@@ -76,8 +96,19 @@ def _action_result_validator() -> Any:
     return validator_class(spec)
 
 
+@lru_cache(maxsize=None)
+def _action_result_check() -> Callable[[Any], Any]:
+    """The same schema compiled to Python by fastjsonschema: it only tells valid from invalid."""
+    return fastjsonschema.compile(RemoteAction.action_response_format_spec(), use_default=False)
+
+
 def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
     """Same contract as RemoteAction._validate_action_result: True or ValidationError."""
+    try:
+        _action_result_check()(result)
+        return True
+    except fastjsonschema.JsonSchemaException:
+        pass  # jsonschema finds the error, worded as Rasa words it
     error = jsonschema.exceptions.best_match(_action_result_validator().iter_errors(result))
     if error is None:
         return True
@@ -132,6 +163,60 @@ def _load_with_eager_weight_building(cls: Any, model_file_name: Text, model_data
     if predict_data_example:
         model.run_inference(predict_data_example)  # traces the prediction graph now, not on a customer
     return model
+
+
+_rasa_predict = RasaModel._rasa_predict
+# tf.function -> (its one traced graph, the graph's flat input specs)
+_traced_graphs: "weakref.WeakKeyDictionary[Any, Tuple[Any, List[tf.TensorSpec]]]" = weakref.WeakKeyDictionary()
+
+
+def _predict_on_the_traced_graph(self: RasaModel, batch_in: Tuple[np.ndarray, ...]) -> Dict[Text, Any]:
+    """RasaModel._rasa_predict with the traced graph called directly (same inputs, same outputs)."""
+    function = self._tf_predict_step
+    if function is None or self._run_eagerly or function not in _traced_graphs:
+        outputs = _rasa_predict(self, batch_in)  # the first call prepares and traces
+        if self._tf_predict_step is not None and not self._run_eagerly:
+            graph = self._tf_predict_step.get_concrete_function()  # the signature's graph, no new trace
+            _traced_graphs[self._tf_predict_step] = (graph, tf.nest.flatten(graph.structured_input_signature))
+        return outputs
+    graph, specs = _traced_graphs[function]
+    tensors = [tf.convert_to_tensor(value, dtype_hint=spec.dtype) for value, spec in zip(batch_in, specs)]
+    if len(tensors) != len(specs) or not all(spec.is_compatible_with(t) for spec, t in zip(specs, tensors)):
+        return _rasa_predict(self, batch_in)  # Rasa's way, and its error
+    self._training = False
+    outputs = tf_utils.sync_to_numpy_or_python_type(graph._call_flat(tensors, captured_inputs=graph.captured_inputs))
+    if DIAGNOSTIC_DATA in outputs:
+        outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+    return outputs
+
+
+_rasa_possible_keys = RulePolicy._get_possible_keys
+
+
+def _possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[Any]) -> Any:
+    """RulePolicy._get_possible_keys, without the turns older than the longest rule: there
+    `_is_rule_applicable` is True for every rule (the turn index is beyond the rule's length)."""
+    possible_keys = set(lookup.keys())
+    longest = max((len(self._rule_key_to_state(key)) for key in possible_keys), default=0)
+    for i, state in enumerate(reversed(states[-longest:] if longest else [])):
+        possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, i, state)}
+    return possible_keys
+
+
+def _copy_slot(self: Slot) -> Slot:
+    """copy.copy(slot) as the pickling protocol does it for a class without __slots__,
+    __reduce__ or __setstate__ (checked at install): cls.__new__(cls), then the same __dict__."""
+    cls = type(self)
+    new = cls.__new__(cls)
+    new.__dict__.update(self.__dict__)
+    return new
+
+
+def _copied_like_plain_objects(cls: type) -> bool:
+    """No class of its MRO has slots (abc.ABC's are empty) or its own copying or pickling."""
+    own_ways = {"__reduce__", "__reduce_ex__", "__getstate__", "__setstate__", "__copy__", "__new__"}
+    return all(not vars(klass).get("__slots__") and own_ways.isdisjoint(vars(klass))
+               for klass in cls.__mro__ if klass is not object)
 
 
 _rasa_resolve_by_type = Event.resolve_by_type
@@ -217,6 +302,11 @@ def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     Message._combine_features = staticmethod(_combine_features)
+    RasaModel._rasa_predict = _predict_on_the_traced_graph
+    RulePolicy._get_possible_keys = _possible_keys
+    if Slot.__dict__.get("__copy__") is not _copy_slot and all(
+            _copied_like_plain_objects(cls) for cls in (Slot, *all_subclasses(Slot))):
+        Slot.__copy__ = _copy_slot  # else a slot type copies itself its own way: left to Rasa
     rasa_processor.DaskGraphRunner = SequentialGraphRunner  # the runner Rasa loads models with
     ActionExtractSlots._execute_validation_action = _validate_only_when_it_may_change_something
     for name in MODULES_COPYING_ONLY_FOR_DEBUG_LOGS:

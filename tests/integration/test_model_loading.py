@@ -4,7 +4,7 @@ only the ensemble's winner: a machine-learning policy that failed to load (TED d
 2026-12-05) falls back to empty predictions in silence, and the winner, usually a rule, hides it."""
 import pytest
 from rasa.core.agent import Agent
-from rasa.core.channels import UserMessage
+from rasa.core.channels import CollectingOutputChannel, UserMessage
 from rasa.core.policies.policy import Policy
 from rasa.engine.constants import PLACEHOLDER_TRACKER
 from rasa.utils.tensorflow.models import RasaModel
@@ -71,11 +71,14 @@ async def test_eager_weight_building_predicts_exactly_like_rasa(model_path, monk
                 assert got["policy_probabilities"][node] == pytest.approx(probabilities, abs=1e-5), (node, text)
 
 
-async def test_graph_runner_feature_joining_and_event_lookup_predict_exactly_like_rasa(model_path, monkeypatch):
-    """bot/graph_runner.py, the one-step feature joining and the remembered event classes:
-    the same intent rankings, entities and next-action scores as Rasa's dask runner."""
+async def test_graph_runner_feature_joining_event_lookup_and_graph_call_predict_exactly_like_rasa(model_path, monkeypatch):
+    """bot/graph_runner.py, the one-step feature joining, the remembered event classes, DIET's
+    traced graph called directly, the rule matching that stops after the longest rule and the
+    plain slot copies: the same intent rankings, entities and next-action scores as Rasa's own."""
     from rasa.core import processor
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.slots import Slot
     from rasa.shared.core.events import Event
     from rasa.shared.nlu.training_data.message import Message
 
@@ -85,13 +88,51 @@ async def test_graph_runner_feature_joining_and_event_lookup_predict_exactly_lik
     monkeypatch.setattr(processor, "DaskGraphRunner", DaskGraphRunner)
     monkeypatch.setattr(Message, "_combine_features", staticmethod(rasa_speedups._rasa_combine_features))
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups._rasa_resolve_by_type))
+    monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_speedups._rasa_predict)
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", rasa_speedups._rasa_possible_keys)
+    monkeypatch.delattr(Slot, "__copy__", raising=False)
     expected = await parse_all(model_path, messages)
     monkeypatch.setattr(processor, "DaskGraphRunner", SequentialGraphRunner)
     monkeypatch.setattr(Message, "_combine_features", staticmethod(rasa_speedups._combine_features))
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups._resolve_by_type))
+    monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_speedups._predict_on_the_traced_graph)
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", rasa_speedups._possible_keys)
+    monkeypatch.setattr(Slot, "__copy__", rasa_speedups._copy_slot, raising=False)
+    through_the_tf_function = []
+    rasa_predict = rasa_speedups._rasa_predict
+    monkeypatch.setattr(rasa_speedups, "_rasa_predict",
+                        lambda model, batch: through_the_tf_function.append(1) or rasa_predict(model, batch))
     actual = await parse_all(model_path, messages)
+    assert len(through_the_tf_function) == 1, "only DIET's first prediction (at load) should take Rasa's way"
     for text, want, got in zip(messages, expected, actual):
         assert got["intent_ranking"] == want["intent_ranking"], text
         assert got["entities"] == want["entities"], text
         assert got.get("next_action_scores") == want.get("next_action_scores"), text
         assert got.get("policy_probabilities") == want.get("policy_probabilities"), text
+
+
+async def test_rule_matching_finds_the_same_rules_as_rasa(model_path):
+    """The rules that match each turn of real conversations, found both ways, for every lookup."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    agent = Agent.load(str(model_path))
+    runner = agent.processor.graph_runner
+    rules = next(node._component for node in runner._instantiated_nodes.values()
+                 if isinstance(node._component, RulePolicy))
+    compared = 0
+    longest = max(len(rules._rule_key_to_state(key)) for key in rules.lookup["rules"])
+    for text in sample_messages()[:20]:   # one conversation growing longer than any rule
+        await agent.log_message(UserMessage(text, sender_id="rules"))
+        for action in ("utter_greet", "action_listen"):
+            await agent.execute_action("rules", action, CollectingOutputChannel(), None, None)
+        tracker = await agent.processor.tracker_store.get_or_create_tracker("rules")
+        for use_text in (True, False):
+            states = rules._prediction_states(tracker, agent.domain, use_text,
+                                              rule_only_data=rules._get_rule_only_data())
+            for lookup in rules.lookup.values():
+                if isinstance(lookup, dict):
+                    for turns in range(1, len(states) + 1):   # also the conversation's earlier turns
+                        assert rasa_speedups._possible_keys(rules, lookup, states[:turns]) == \
+                               rasa_speedups._rasa_possible_keys(rules, lookup, states[:turns]), text
+                        compared += 1
+    assert compared > 100 and len(states) > 3 * longest

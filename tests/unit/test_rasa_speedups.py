@@ -1,11 +1,16 @@
 """The Rasa speed-ups change speed only: the same verdicts on action results, and SQLite commits
 that survive the process."""
 import asyncio
+import copy
+import datetime
 
 import pytest
 import sqlalchemy
+from hypothesis import given, settings, strategies as st
+from hypothesis_jsonschema import from_schema
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core import events
 
 from bot import rasa_speedups
 
@@ -13,13 +18,73 @@ rasa_speedups.install()
 
 GOOD = [{"events": [], "responses": []},
         {"events": [{"event": "slot", "name": "language", "value": "fi"}], "responses": [{"response": "utter_greet"}]}]
-BAD = [{"events": "not a list"}, {"events": [{"no_event_key": 1}]}, {"responses": 5}]
+BAD = [{"events": "not a list"}, {"events": [{"no_event_key": 1}]}, {"responses": 5},
+       {"events": [{"event": "slot", "name": "language"}]}, {"events": [{"event": "user", "parse_data": []}]},
+       {"events": [{"event": "action", "confidence": "high"}]}, "not an object"]
+# What actions answer: every kind of event as Rasa serialises it.
+EVERY_EVENT = [
+    events.UserUttered("hei", {"name": "greet", "confidence": 0.9},
+                       [{"entity": "country", "value": "FI", "start": 0, "end": 2}],
+                       parse_data={"text": "hei", "intent": {"name": "greet", "confidence": 0.9},
+                                   "intent_ranking": [{"name": "greet", "confidence": 0.9}], "entities": []}),
+    events.BotUttered("Hei!", {"buttons": []}, {"utter_action": "utter_greet"}),
+    events.SlotSet("language", "fi"), events.SlotSet("products", [{"serial": "AB1"}]),
+    events.ActionExecuted("action_check_points", policy="RulePolicy", confidence=1.0),
+    events.FollowupAction("action_listen"), events.ActiveLoop("product_form"), events.ActiveLoop(None),
+    events.Restarted(), events.AllSlotsReset(), events.SessionStarted(), events.ConversationPaused(),
+    events.ConversationResumed(), events.ReminderScheduled("EXTERNAL_x", datetime.datetime(2026, 12, 5)),
+    events.ReminderCancelled(), events.ActionReverted(), events.UserUtteranceReverted(),
+    events.LoopInterrupted(True), events.ActionExecutionRejected("product_form"),
+    events.EntitiesAdded([{"entity": "country", "value": "FI"}]), events.StoryExported(),
+]
 
 
 @pytest.mark.parametrize("result", GOOD)
 def test_valid_action_results_pass(result):
     validate(result, RemoteAction.action_response_format_spec())  # jsonschema agrees
     assert RemoteAction("action_x", None)._validate_action_result(result) is True
+
+
+def test_every_kind_of_event_passes():
+    result = {"events": [event.as_dict() for event in EVERY_EVENT], "responses": [{"text": "x"}]}
+    validate(result, RemoteAction.action_response_format_spec())
+    assert RemoteAction("action_x", None)._validate_action_result(result) is True
+
+
+def jsonschema_says(result) -> bool:
+    try:
+        validate(result, RemoteAction.action_response_format_spec())
+        return True
+    except ValidationError:
+        return False
+
+
+def our_check_says(result) -> bool:
+    try:
+        return RemoteAction("action_x", None)._validate_action_result(result)
+    except ValidationError:
+        return False
+
+
+# Answers that look like actions' answers, valid or not: the verdicts must be jsonschema's.
+KEYS = st.sampled_from(["event", "name", "value", "events", "responses", "text", "parse_data", "intent",
+                        "entities", "confidence", "policy", "entity", "start", "end", "response_selector"])
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5)
+                    | st.sampled_from(["user", "slot", "action", "bot", "entities", "followup"]),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=4),
+                    max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["events", "responses"]), JSON | st.lists(st.dictionaries(KEYS, JSON))))
+def test_the_verdict_is_jsonschemas_on_any_answer(result):
+    assert our_check_says(result) == jsonschema_says(result)
+
+
+@settings(max_examples=25, deadline=None)  # generating from the events schema is slow
+@given(from_schema(RemoteAction.action_response_format_spec()))
+def test_answers_valid_by_the_schema_pass(result):
+    assert our_check_says(result) is True
 
 
 @pytest.mark.parametrize("result", BAD)
@@ -175,3 +240,18 @@ def test_debug_log_arguments_are_copied_only_while_debug_logging_is_on():
         assert copied_at(structlog.BoundLogger)   # a logger class without levels: copy as before
     finally:
         structlog.configure(**saved)
+
+
+def test_slots_are_copied_as_copy_copy_copies_them():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.slots import Slot
+
+    assert Slot.__dict__.get("__copy__") is rasa_speedups._copy_slot
+    for slot in Domain.load("domain.yml").slots:
+        slot.value = ["a"] if isinstance(slot.value, list) else "a"
+        copied = copy.copy(slot)
+        assert type(copied) is type(slot) and copied is not slot and vars(copied) == vars(slot)
+        generic = copy._reconstruct(slot, None, *slot.__reduce_ex__(4))   # copy.copy without __copy__
+        assert type(generic) is type(copied) and vars(generic) == vars(copied)
+        copied.value = "b"
+        assert slot.value != "b"   # a copy, not the same slot
