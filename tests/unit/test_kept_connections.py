@@ -92,3 +92,23 @@ async def test_without_a_kept_session_each_call_has_its_own_connection(server):
     answers = [await kept_connections.request(endpoint(server.port), json={"n": n}) for n in range(3)]
     assert [a["got"] for a in answers] == [{"n": n} for n in range(3)]
     assert len(set(server.connections)) == 3
+
+
+def test_bodies_are_the_json_that_json_dumps_writes():
+    import json
+
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    tracker = DialogueStateTracker.from_events("s", [
+        UserUttered("Hei / ääkköset € \u2028 <b>", {"name": "greet", "confidence": 0.1 + 0.2}),
+        ActionExecuted("utter_greet", confidence=1.0), SlotSet("count", 2 ** 70), SlotSet("x", float("nan"))])
+    body = {"tracker": tracker.current_state(EventVerbosity.ALL), "next_action": "action_x"}
+    assert kept_connections.dumps(body) == json.dumps(body, separators=(",", ":"))
+    with pytest.raises(TypeError):
+        kept_connections.dumps({"bytes": b"x"})   # as json.dumps
+
+
+async def test_the_server_gets_the_body_it_was_sent(server):
+    text = "Hei / ääkköset € \u2028 <b>"
+    assert (await kept_connections.request(endpoint(server.port), json={"text": text}))["got"] == {"text": text}

@@ -4,8 +4,10 @@ import asyncio
 import copy
 import datetime
 
+import numpy as np
 import pytest
 import sqlalchemy
+import tensorflow as tf
 from hypothesis import given, settings, strategies as st
 from hypothesis_jsonschema import from_schema
 from jsonschema import ValidationError, validate
@@ -255,3 +257,24 @@ def test_slots_are_copied_as_copy_copy_copies_them():
         assert type(generic) is type(copied) and vars(generic) == vars(copied)
         copied.value = "b"
         assert slot.value != "b"   # a copy, not the same slot
+
+
+@pytest.mark.parametrize("value, dtype", [
+    (np.zeros((1, 7, 1), np.float32), tf.float32), (np.arange(6, dtype=np.int64).reshape(2, 3), tf.int64),
+    (np.arange(3, dtype=np.int64), tf.float32),    # another dtype than the hint: TensorFlow's way
+    ([1, 2], tf.int32), (np.zeros((0, 3), np.float32), tf.float32),
+])
+def test_inputs_become_the_tensors_tensorflow_makes(value, dtype):
+    spec = tf.TensorSpec([None] * np.ndim(value), dtype)
+    ours, theirs = rasa_speedups._to_tensor(value, spec), tf.convert_to_tensor(value, dtype_hint=dtype)
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    assert np.array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_an_empty_domain_is_still_recognised():
+    from rasa.shared.core.domain import Domain
+
+    assert Domain.is_empty is rasa_speedups._domain_is_empty
+    assert Domain.empty().is_empty() and Domain.from_dict({}).is_empty()
+    assert not Domain.load("domain.yml").is_empty()
+    assert not Domain.from_dict({"intents": ["greet"]}).is_empty()
