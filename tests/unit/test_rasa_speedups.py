@@ -22,7 +22,9 @@ GOOD = [{"events": [], "responses": []},
         {"events": [{"event": "slot", "name": "language", "value": "fi"}], "responses": [{"response": "utter_greet"}]}]
 BAD = [{"events": "not a list"}, {"events": [{"no_event_key": 1}]}, {"responses": 5},
        {"events": [{"event": "slot", "name": "language"}]}, {"events": [{"event": "user", "parse_data": []}]},
-       {"events": [{"event": "action", "confidence": "high"}]}, "not an object"]
+       {"events": [{"event": "action", "confidence": "high"}]}, "not an object",
+       {"events": [{"event": "no_such_type"}]}, {"events": [{"event": ["user"]}]}, {"events": [5]},
+       {"events": [{"event": "slot", "name": "x", "value": 1, "timestamp": "noon"}]}]
 # What actions answer: every kind of event as Rasa serialises it.
 EVERY_EVENT = [
     events.UserUttered("hei", {"name": "greet", "confidence": 0.9},
@@ -72,7 +74,7 @@ def our_check_says(result) -> bool:
 KEYS = st.sampled_from(["event", "name", "value", "events", "responses", "text", "parse_data", "intent",
                         "entities", "confidence", "policy", "entity", "start", "end", "response_selector"])
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5)
-                    | st.sampled_from(["user", "slot", "action", "bot", "entities", "followup"]),
+                    | st.sampled_from(["user", "slot", "action", "bot", "entities", "followup", "restart"]),
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=4),
                     max_leaves=12)
 
