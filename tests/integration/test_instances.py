@@ -83,16 +83,21 @@ def events_table_exists(user, database) -> bool:
     return exists
 
 
+def on_both(instances, language, token=None):
+    """One customer's conversation as a Chat on instance A and one on B, with the same sender id."""
+    on_a = Chat(instances[0].url, language, token)
+    on_b = copy.copy(on_a)
+    on_b.url = f"{instances[1].url}/webhooks/rest/webhook"
+    return on_a, on_b
+
+
 def conversations(backend, instances):
     """One logged-in customer per language, as a Chat on each instance with the same sender id."""
     chats = []
     for language in LANGUAGES:
         token = requests.post(f"{backend.url}/v1/demo/login-token",
                               json={"customer_ref": f"demo-{language}-no-old-email"}, timeout=10).json()["token"]
-        on_a = Chat(instances[0].url, language, token)
-        on_b = copy.copy(on_a)
-        on_b.url = f"{instances[1].url}/webhooks/rest/webhook"
-        chats.append((language, on_a, on_b))
+        chats.append((language, *on_both(instances, language, token)))
     return chats
 
 
@@ -162,9 +167,7 @@ def test_interleaved_and_simultaneous_messages_on_two_instances(topology):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_senders_messages_count_together_on_both_instances(topology, language):
     _, instances = topology
-    on_a = Chat(instances[0].url, language)
-    on_b = copy.copy(on_a)
-    on_b.url = f"{instances[1].url}/webhooks/rest/webhook"
+    on_a, on_b = on_both(instances, language)
     for i in range(PER_MINUTE):
         replies = (on_a, on_b)[i % 2].say(phrases.GREET[language])
         assert replies and not said(replies, "utter_too_many_messages", language), f"message {i + 1}: {replies}"
