@@ -46,13 +46,21 @@
    `tf.convert_to_tensor`); inputs that do not fit its signature take Rasa's way.
 12. The rule policy matches its rules against the conversation's states from the last one back,
    and kept testing every rule against every older state, although a rule shorter than that
-   many states matches whatever came before. It stops after the longest rule's length.
+   many states matches whatever came before. It stops after the longest rule's length. At the
+   last state it tests only the rules that ask for its intent and previous action, or leave them
+   open (`_RuleIndex`); the others cannot match there.
 13. Every prediction copies the domain's 28 slots three times (a tracker replayed for each
    policy's states); `copy.copy` went through the generic pickling protocol for each. A Slot is
    now copied the way that protocol copies it: a new object of its class with the same attributes.
 14. Rasa checks at every message whether the domain is empty by building an empty domain and
    comparing the two as dicts (2 % of the CPU); the empty domain's dict is now built once.
+15. Each policy gets the conversation's states from `Domain.states_for_tracker_history`, which
+   replays all the tracker's events to rebuild the tracker before every action; the rule policy
+   asks twice per prediction (text, then intent) and memoization once more. What each rebuilt
+   tracker gives is now kept for the tracker as it is (its event count and last event), so one
+   replay serves the whole prediction; each call still gets states of its own to change.
 """
+import collections
 import copy
 import importlib
 import sqlite3
@@ -75,9 +83,12 @@ from rasa.core import tracker_store as rasa_tracker_store
 from rasa.core.actions.action import ActionExtractSlots, RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.constants import DIAGNOSTIC_DATA
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.slots import Slot
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
@@ -243,14 +254,125 @@ def _domain_is_empty(self: Domain) -> bool:
 _rasa_possible_keys = RulePolicy._get_possible_keys
 
 
+class _RuleIndex:
+    """One rule lookup's keys by what their last state asks of a conversation's last state: the
+    user's intent and the previous action's name (ANY where the rule leaves it open or asks
+    something else, e.g. that it is not set). A conversation's last state with a previous action
+    fails every rule that asks another intent or action (`_does_rule_match_state`), so only the
+    four buckets that fit it can hold rules that match."""
+    ANY = object()
+
+    def __init__(self, lookup: Dict[Text, Text]) -> None:
+        self.lookup = lookup  # kept so that its id is not reused while this index lives
+        self.size = len(lookup)
+        self.longest = max((len(RulePolicy._rule_key_to_state(key)) for key in lookup), default=0)
+        self.buckets: Dict[Tuple[Any, Any], List[Text]] = {}
+        for key in lookup:
+            last = RulePolicy._rule_key_to_state(key)[-1]
+            wanted = (self._exact(last.get(USER, {}).get(INTENT)),
+                      self._exact(last.get(PREVIOUS_ACTION, {}).get(ACTION_NAME)))
+            self.buckets.setdefault(wanted, []).append(key)
+
+    @classmethod
+    def _exact(cls, value: Any) -> Any:
+        return value if isinstance(value, str) and value and value != SHOULD_NOT_BE_SET else cls.ANY
+
+    def fits(self, lookup: Dict[Text, Text]) -> bool:
+        return lookup is self.lookup and len(lookup) == self.size
+
+    def candidates(self, last_state: Dict[Text, Any]) -> List[Text]:
+        """The rules that may match `last_state`; every rule when it is a conversation's start
+        (no previous action: then rules match by other conditions)."""
+        if not last_state.get(PREVIOUS_ACTION):
+            return list(self.lookup)
+        intent = last_state.get(USER, {}).get(INTENT)
+        action = last_state[PREVIOUS_ACTION].get(ACTION_NAME)
+        found: List[Text] = []
+        for wanted in {(intent, action), (intent, self.ANY), (self.ANY, action), (self.ANY, self.ANY)}:
+            found.extend(self.buckets.get(wanted, ()))
+        return found
+
+
+def _rule_index(policy: RulePolicy, lookup: Dict[Text, Text]) -> _RuleIndex:
+    indexes = policy.__dict__.setdefault("_bot_rule_indexes", {})
+    index = indexes.get(id(lookup))
+    if index is None or not index.fits(lookup):
+        index = indexes[id(lookup)] = _RuleIndex(lookup)
+    return index
+
+
 def _possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[Any]) -> Any:
-    """RulePolicy._get_possible_keys, without the turns older than the longest rule: there
+    """RulePolicy._get_possible_keys, testing at the last state only the rules of its bucket
+    (`_RuleIndex`), and without the turns older than the longest rule: there
     `_is_rule_applicable` is True for every rule (the turn index is beyond the rule's length)."""
-    possible_keys = set(lookup.keys())
-    longest = max((len(self._rule_key_to_state(key)) for key in possible_keys), default=0)
-    for i, state in enumerate(reversed(states[-longest:] if longest else [])):
+    if not states:
+        return set(lookup)
+    index = _rule_index(self, lookup)
+    possible_keys = {key for key in index.candidates(states[-1])
+                     if self._is_rule_applicable(key, 0, states[-1])}
+    older = states[-index.longest:-1] if index.longest > 1 else []
+    for i, state in enumerate(reversed(older), start=1):
         possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, i, state)}
     return possible_keys
+
+
+_rasa_states_for_tracker_history = Domain.states_for_tracker_history
+# (tracker, domain, omit_unset_slots) -> (its event count, its last event, its history's steps)
+_recent_histories: "collections.OrderedDict[Tuple[int, int, bool], Tuple[Any, ...]]" = collections.OrderedDict()
+_HISTORIES_KEPT = 8
+
+
+def _history_steps(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool) -> List[Any]:
+    """What Domain.states_for_tracker_history reads of each prior tracker, for this tracker as it
+    is now: replaying its events once serves all the policies of a prediction."""
+    events = tracker.events
+    last_event = events[-1] if events else None
+    key = (id(tracker), id(domain), omit_unset_slots)
+    kept = _recent_histories.get(key)
+    if kept and kept[0]() is tracker and kept[1] is domain and kept[2] == len(events) \
+            and kept[3] is last_event:
+        return kept[4]
+    steps = [(hide_rule_turn,
+              bool(prior.followup_action or prior.latest_action_name == prior.active_loop_name),
+              domain._get_prev_action_sub_state(prior),
+              domain.get_active_state(prior, omit_unset_slots=omit_unset_slots))
+             for prior, hide_rule_turn in tracker.generate_all_prior_trackers()]
+    _recent_histories[key] = (weakref.ref(tracker), domain, len(events), last_event, steps)
+    while len(_recent_histories) > _HISTORIES_KEPT:
+        _recent_histories.popitem(last=False)
+    return steps
+
+
+def _states_for_tracker_history(self: Domain, tracker: DialogueStateTracker,
+                                omit_unset_slots: bool = False, ignore_rule_only_turns: bool = False,
+                                rule_only_data: Optional[Dict[Text, Any]] = None) -> List[Any]:
+    """Rasa's Domain.states_for_tracker_history on the prior trackers' steps kept by
+    `_history_steps`. Each call gets new dicts, shared between its states where Rasa shares them,
+    because the policies change the states they get."""
+    if type(tracker) is not DialogueStateTracker:
+        return _rasa_states_for_tracker_history(self, tracker, omit_unset_slots,
+                                                ignore_rule_only_turns, rule_only_data)
+    states: List[Any] = []
+    last_ml_action_sub_state = None
+    turn_was_hidden = False
+    for hide_rule_turn, keeps_hiding, prev_action_sub_state, active_state in \
+            _history_steps(self, tracker, omit_unset_slots):
+        if ignore_rule_only_turns:
+            if not turn_was_hidden:
+                last_ml_action_sub_state = dict(prev_action_sub_state)
+            if not keeps_hiding:  # a follow-up action or the loop's happy path
+                turn_was_hidden = hide_rule_turn
+            if turn_was_hidden:
+                continue
+        state = {part: dict(sub_state) for part, sub_state in active_state.items()}
+        if ignore_rule_only_turns:
+            self._remove_rule_only_features(state, rule_only_data)
+            if states:
+                self._substitute_rule_only_user_input(state, states[-1])
+            if last_ml_action_sub_state:
+                state[PREVIOUS_ACTION] = last_ml_action_sub_state
+        states.append(self._clean_state(state))
+    return states
 
 
 def _copy_slot(self: Slot) -> Slot:
@@ -355,6 +477,7 @@ def install() -> None:
     RasaModel._rasa_predict = _predict_on_the_traced_graph
     RulePolicy._get_possible_keys = _possible_keys
     Domain.is_empty = _domain_is_empty
+    Domain.states_for_tracker_history = _states_for_tracker_history
     if Slot.__dict__.get("__copy__") is not _copy_slot and all(
             _copied_like_plain_objects(cls) for cls in (Slot, *all_subclasses(Slot))):
         Slot.__copy__ = _copy_slot  # else a slot type copies itself its own way: left to Rasa

@@ -136,3 +136,44 @@ async def test_rule_matching_finds_the_same_rules_as_rasa(model_path):
                                rasa_speedups._rasa_possible_keys(rules, lookup, states[:turns]), text
                         compared += 1
     assert compared > 100 and len(states) > 3 * longest
+
+
+async def test_rule_index_finds_the_same_rules_as_rasa_on_every_rules_own_states(model_path):
+    """Each rule's own states, and the same states with another intent or previous action at the
+    end (every one the rules name, none, or one they do not know), in every lookup: the rules that
+    the index finds are the ones that Rasa finds."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    agent = Agent.load(str(model_path))
+    rules = next(node._component for node in agent.processor.graph_runner._instantiated_nodes.values()
+                 if isinstance(node._component, RulePolicy))
+    lookups = [lookup for lookup in rules.lookup.values() if isinstance(lookup, dict) and lookup]
+    own_states = [rules._rule_key_to_state(key) for lookup in lookups for key in lookup]
+    intents = {s[-1].get("user", {}).get("intent") for s in own_states} | {None, "no_such_intent"}
+    actions = {s[-1].get("prev_action", {}).get("action_name") for s in own_states} | {None, "no_such_action"}
+    own_intent_and_action = [(s[-1].get("user", {}).get("intent"),
+                              s[-1].get("prev_action", {}).get("action_name")) for s in own_states]
+    compared = matched = 0
+
+    def compare(varied):
+        nonlocal compared, matched
+        for lookup in lookups:
+            found = rasa_speedups._possible_keys(rules, lookup, varied)
+            assert found == rasa_speedups._rasa_possible_keys(rules, lookup, varied), varied
+            compared += 1
+            matched += bool(found)
+
+    for states, (own_intent, own_action) in zip(own_states, own_intent_and_action):
+        compare(states)
+        variations = [(intent, own_action) for intent in intents] + \
+                     [(own_intent, action) for action in actions]
+        for intent, action in variations:
+            last = {part: dict(sub) for part, sub in states[-1].items()}
+            last.setdefault("user", {})["intent"] = intent
+            if action is None:
+                last.pop("prev_action", None)   # a conversation's start
+            else:
+                last.setdefault("prev_action", {})["action_name"] = action
+            compare(states[:-1] + [last])
+
+    assert compared > 1000 and matched > 100

@@ -280,3 +280,90 @@ def test_an_empty_domain_is_still_recognised():
     assert Domain.empty().is_empty() and Domain.from_dict({}).is_empty()
     assert not Domain.load("domain.yml").is_empty()
     assert not Domain.from_dict({"intents": ["greet"]}).is_empty()
+
+
+@pytest.fixture(scope="module")
+def story_trackers():
+    """Our domain, and a conversation for each of our stories and rules, as Rasa serves them."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.generator import TrainingDataGenerator
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    importer = TrainingDataImporter.load_from_dict(
+        domain_path="domain.yml", training_data_paths=["bot/data/stories.yml", "bot/data/rules.yml"])
+    domain = importer.get_domain()
+    generated = TrainingDataGenerator(importer.get_stories(), domain, augmentation_factor=0,
+                                      remove_duplicates=False).generate()
+    trackers = [DialogueStateTracker.from_events(f"story-{n}", list(t.events), domain.slots)
+                for n, t in enumerate(generated)]
+    return domain, trackers
+
+
+def _with_hidden_turns(tracker, hidden):
+    """The same conversation with the rule turns in `hidden` (indexes of its actions) hidden."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    evts, action_number = [], 0
+    for evt in tracker.events:
+        if isinstance(evt, events.ActionExecuted):
+            evt = copy.copy(evt)
+            evt.hide_rule_turn = action_number in hidden
+            action_number += 1
+        evts.append(evt)
+    return DialogueStateTracker.from_events(tracker.sender_id, evts, tracker.slots.values())
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_conversation_states_are_rasas_for_every_way_of_asking(story_trackers, data):
+    from rasa.shared.core.constants import RULE_ONLY_LOOPS, RULE_ONLY_SLOTS
+
+    domain, trackers = story_trackers
+    tracker = data.draw(st.sampled_from(trackers))
+    actions = sum(isinstance(evt, events.ActionExecuted) for evt in tracker.events)
+    tracker = _with_hidden_turns(tracker, data.draw(st.sets(st.integers(0, max(actions - 1, 0)))))
+    rule_only = {RULE_ONLY_SLOTS: data.draw(st.lists(st.sampled_from([slot.name for slot in domain.slots]))),
+                 RULE_ONLY_LOOPS: data.draw(st.lists(st.sampled_from(list(domain.form_names) or ["x"])))}
+    for omit_unset_slots in (False, True):
+        for ignore_rule_only_turns in (False, True):
+            for rule_only_data in (None, rule_only):
+                asked = (tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+                ours = rasa_speedups._states_for_tracker_history(domain, *asked)
+                assert ours == rasa_speedups._rasa_states_for_tracker_history(domain, *asked)
+                for state in ours:   # the policies change what they get: later calls must not see it
+                    for sub_state in state.values():
+                        sub_state.clear()
+                assert rasa_speedups._states_for_tracker_history(domain, *asked) == \
+                       rasa_speedups._rasa_states_for_tracker_history(domain, *asked)
+
+
+def test_conversation_states_follow_the_tracker_as_it_grows(story_trackers):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain, trackers = story_trackers
+    one_after_another = [evt for tracker in trackers[:8] for evt in tracker.events]
+    growing = DialogueStateTracker("growing", domain.slots)
+    for evt in one_after_another:
+        growing.update(evt)
+        for ignore_rule_only_turns in (False, True):
+            assert rasa_speedups._states_for_tracker_history(domain, growing, False, ignore_rule_only_turns) \
+                   == rasa_speedups._rasa_states_for_tracker_history(domain, growing, False, ignore_rule_only_turns)
+    assert len(one_after_another) > 40
+
+
+def test_one_replay_of_the_conversation_serves_every_policy_of_a_prediction(story_trackers, monkeypatch):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain, trackers = story_trackers
+    tracker = DialogueStateTracker.from_events("replays", list(trackers[0].events), domain.slots)
+    replays = []
+    replay = DialogueStateTracker.generate_all_prior_trackers
+    monkeypatch.setattr(DialogueStateTracker, "generate_all_prior_trackers",
+                        lambda self: replays.append(self) or replay(self))
+    for ignore_rule_only_turns in (False, False, True):   # rules (text, intent), then memoization
+        rasa_speedups._states_for_tracker_history(domain, tracker, False, ignore_rule_only_turns)
+    assert len(replays) == 1
+    tracker.update(events.ActionExecuted("action_listen"))   # the next prediction replays again
+    rasa_speedups._states_for_tracker_history(domain, tracker)
+    assert len(replays) == 2
