@@ -59,6 +59,8 @@
    asks twice per prediction (text, then intent) and memoization once more. What each rebuilt
    tracker gives is now kept for the tracker as it is (its event count and last event), so one
    replay serves the whole prediction; each call still gets states of its own to change.
+16. Before running an action Rasa copies the tracker by replaying all its events into a new one;
+   the copy now takes the state that replay ends in directly from the tracker.
 """
 import collections
 import copy
@@ -209,16 +211,60 @@ def _load_with_eager_weight_building(cls: Any, model_file_name: Text, model_data
 
 
 _rasa_predict = RasaModel._rasa_predict
-# tf.function -> (its one traced graph, the graph's flat input specs)
-_traced_graphs: "weakref.WeakKeyDictionary[Any, Tuple[Any, List[tf.TensorSpec]]]" = weakref.WeakKeyDictionary()
+class _TracedGraph:
+    """A tf.function's one traced graph, and what its inputs must be: per input its spec and,
+    for the usual NumPy input, the dtype and shape (None: any length) that fit the spec."""
+
+    def __init__(self, function: Any) -> None:
+        self.graph = function.get_concrete_function()  # the signature's graph, no new trace
+        self.specs = tf.nest.flatten(self.graph.structured_input_signature)
+        self.numpy_dtypes = [spec.dtype.as_numpy_dtype for spec in self.specs]
+        self.shapes = [None if spec.shape.rank is None else tuple(spec.shape.as_list())
+                       for spec in self.specs]
+
+    def tensors(self, batch_in: Tuple[Any, ...]) -> Optional[List[Any]]:
+        """The inputs as tf.function converts them (tf.convert_to_tensor with the spec's dtype
+        as hint), or None when one does not fit the signature (spec.is_compatible_with). A NumPy
+        array of the spec's dtype becomes a tensor without the dispatch of tf.convert_to_tensor
+        (30 µs), and its shape is checked on the array (is_compatible_with takes 8 µs)."""
+        if len(batch_in) != len(self.specs) or not tf.executing_eagerly():
+            return None
+        context = tf_context.context()
+        tensors = []
+        for value, spec, dtype, shape in zip(batch_in, self.specs, self.numpy_dtypes, self.shapes):
+            if isinstance(value, np.ndarray) and value.dtype == dtype:
+                if shape is not None and (value.ndim != len(shape) or any(
+                        wanted is not None and wanted != size for size, wanted in zip(value.shape, shape))):
+                    return None
+                tensors.append(constant_op.convert_to_eager_tensor(value, context, spec.dtype))
+            else:
+                tensor = tf.convert_to_tensor(value, dtype_hint=spec.dtype)
+                if not spec.is_compatible_with(tensor):
+                    return None
+                tensors.append(tensor)
+        return tensors
 
 
-def _to_tensor(value: Any, spec: tf.TensorSpec) -> Any:
-    """tf.convert_to_tensor(value, dtype_hint=spec.dtype): for a NumPy array of the spec's dtype
-    it ends in this same constructor, after a third of a call's cost in dispatch (about 30 µs)."""
-    if isinstance(value, np.ndarray) and value.dtype == spec.dtype.as_numpy_dtype and tf.executing_eagerly():
-        return constant_op.convert_to_eager_tensor(value, tf_context.context(), spec.dtype)
-    return tf.convert_to_tensor(value, dtype_hint=spec.dtype)
+# tf.function -> its traced graph
+_traced_graphs: "weakref.WeakKeyDictionary[Any, _TracedGraph]" = weakref.WeakKeyDictionary()
+
+
+def _to_numpy(outputs: Any, empty_to_none: bool = False) -> Any:
+    """keras' sync_to_numpy_or_python_type for a dict of eager tensors (NumPy arrays, scalars as
+    Python numbers) without tf.nest; with `empty_to_none`, also RasaModel's
+    _empty_lists_to_none_in_dict."""
+    if isinstance(outputs, dict):
+        return {key: _to_numpy(value, empty_to_none) for key, value in outputs.items()}
+    if isinstance(outputs, (list, tuple)):
+        outputs = tf_utils.sync_to_numpy_or_python_type(outputs)  # rare: keras' own walk
+    else:  # keras' conversion of one tensor
+        if isinstance(outputs, tf.Tensor):
+            outputs = outputs.numpy()
+        if isinstance(outputs, (np.ndarray, np.generic)) and np.ndim(outputs) == 0:
+            outputs = outputs.item()
+    if empty_to_none and isinstance(outputs, (list, np.ndarray)) and np.size(outputs) == 0:
+        return None
+    return outputs
 
 
 def _predict_on_the_traced_graph(self: RasaModel, batch_in: Tuple[np.ndarray, ...]) -> Dict[Text, Any]:
@@ -227,18 +273,21 @@ def _predict_on_the_traced_graph(self: RasaModel, batch_in: Tuple[np.ndarray, ..
     if function is None or self._run_eagerly or function not in _traced_graphs:
         outputs = _rasa_predict(self, batch_in)  # the first call prepares and traces
         if self._tf_predict_step is not None and not self._run_eagerly:
-            graph = self._tf_predict_step.get_concrete_function()  # the signature's graph, no new trace
-            _traced_graphs[self._tf_predict_step] = (graph, tf.nest.flatten(graph.structured_input_signature))
+            _traced_graphs[self._tf_predict_step] = _TracedGraph(self._tf_predict_step)
         return outputs
-    graph, specs = _traced_graphs[function]
-    tensors = [_to_tensor(value, spec) for value, spec in zip(batch_in, specs)]
-    if len(tensors) != len(specs) or not all(spec.is_compatible_with(t) for spec, t in zip(specs, tensors)):
+    traced = _traced_graphs[function]
+    tensors = traced.tensors(batch_in)
+    if tensors is None:
         return _rasa_predict(self, batch_in)  # Rasa's way, and its error
-    self._training = False
-    outputs = tf_utils.sync_to_numpy_or_python_type(graph._call_flat(tensors, captured_inputs=graph.captured_inputs))
-    if DIAGNOSTIC_DATA in outputs:
-        outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
-    return outputs
+    if self._training is not False:  # keras' __setattr__ costs 10 µs even for the same value
+        self._training = False
+    outputs = traced.graph._call_flat(tensors, captured_inputs=traced.graph.captured_inputs)
+    if not isinstance(outputs, dict):
+        outputs = tf_utils.sync_to_numpy_or_python_type(outputs)
+        if DIAGNOSTIC_DATA in outputs:
+            outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+        return outputs
+    return {key: _to_numpy(value, empty_to_none=key == DIAGNOSTIC_DATA) for key, value in outputs.items()}
 
 
 @lru_cache(maxsize=1)
@@ -375,6 +424,30 @@ def _states_for_tracker_history(self: Domain, tracker: DialogueStateTracker,
     return states
 
 
+_rasa_copy_tracker = DialogueStateTracker.copy
+
+
+def _copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
+    """DialogueStateTracker.copy without replaying every event into a new tracker: the new one
+    gets the state that the replay ends in, which is this tracker's own because it got there
+    through the same events. What is not made by events (the sender source, model and assistant
+    ids) stays as a fresh tracker has it, as in Rasa's copy."""
+    if type(self) is not DialogueStateTracker or type(self.slots) is not dict:
+        return _rasa_copy_tracker(self)
+    if self.events.maxlen is not None and len(self.events) >= self.events.maxlen:
+        return _rasa_copy_tracker(self)  # events may have been dropped: the replay lacks them
+    copied = self.init_copy()
+    copied.events = self._create_events(list(self.events))
+    copied.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
+    copied._paused = self._paused
+    copied.followup_action = self.followup_action
+    copied.latest_action = None if self.latest_action is None else dict(self.latest_action)
+    copied.latest_message = self.latest_message
+    copied.latest_bot_utterance = self.latest_bot_utterance
+    copied.active_loop = None if self.active_loop is None else copy.copy(self.active_loop)
+    return copied
+
+
 def _copy_slot(self: Slot) -> Slot:
     """copy.copy(slot) as the pickling protocol does it for a class without __slots__,
     __reduce__ or __setstate__ (checked at install): cls.__new__(cls), then the same __dict__."""
@@ -478,6 +551,7 @@ def install() -> None:
     RulePolicy._get_possible_keys = _possible_keys
     Domain.is_empty = _domain_is_empty
     Domain.states_for_tracker_history = _states_for_tracker_history
+    DialogueStateTracker.copy = _copy_tracker
     if Slot.__dict__.get("__copy__") is not _copy_slot and all(
             _copied_like_plain_objects(cls) for cls in (Slot, *all_subclasses(Slot))):
         Slot.__copy__ = _copy_slot  # else a slot type copies itself its own way: left to Rasa

@@ -73,11 +73,13 @@ async def test_eager_weight_building_predicts_exactly_like_rasa(model_path, monk
 
 async def test_graph_runner_feature_joining_event_lookup_and_graph_call_predict_exactly_like_rasa(model_path, monkeypatch):
     """bot/graph_runner.py, the one-step feature joining, the remembered event classes, DIET's
-    traced graph called directly, the rule matching that stops after the longest rule and the
-    plain slot copies: the same intent rankings, entities and next-action scores as Rasa's own."""
+    traced graph called directly, the rule index and matching that stops after the longest rule,
+    the conversation states from one replay and the plain slot copies: the same intent rankings,
+    entities and next-action scores as Rasa's own."""
     from rasa.core import processor
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.slots import Slot
     from rasa.shared.core.events import Event
     from rasa.shared.nlu.training_data.message import Message
@@ -90,6 +92,7 @@ async def test_graph_runner_feature_joining_event_lookup_and_graph_call_predict_
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups._rasa_resolve_by_type))
     monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_speedups._rasa_predict)
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", rasa_speedups._rasa_possible_keys)
+    monkeypatch.setattr(Domain, "states_for_tracker_history", rasa_speedups._rasa_states_for_tracker_history)
     monkeypatch.delattr(Slot, "__copy__", raising=False)
     expected = await parse_all(model_path, messages)
     monkeypatch.setattr(processor, "DaskGraphRunner", SequentialGraphRunner)
@@ -97,6 +100,7 @@ async def test_graph_runner_feature_joining_event_lookup_and_graph_call_predict_
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups._resolve_by_type))
     monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_speedups._predict_on_the_traced_graph)
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", rasa_speedups._possible_keys)
+    monkeypatch.setattr(Domain, "states_for_tracker_history", rasa_speedups._states_for_tracker_history)
     monkeypatch.setattr(Slot, "__copy__", rasa_speedups._copy_slot, raising=False)
     through_the_tf_function = []
     rasa_predict = rasa_speedups._rasa_predict
@@ -177,3 +181,34 @@ async def test_rule_index_finds_the_same_rules_as_rasa_on_every_rules_own_states
             compare(states[:-1] + [last])
 
     assert compared > 1000 and matched > 100
+
+
+async def test_the_traced_graph_gives_every_output_of_diets_own_prediction(model_path, monkeypatch):
+    """Every output of DIET's prediction, the diagnostic data too, both ways on the same inputs."""
+    import numpy as np
+
+    def same(ours, theirs, where):
+        assert type(ours) is type(theirs), where
+        if isinstance(theirs, dict):
+            assert list(ours) == list(theirs), where
+            for key in theirs:
+                same(ours[key], theirs[key], f"{where}/{key}")
+        elif isinstance(theirs, np.ndarray):
+            assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), where
+        else:
+            assert ours == theirs, where
+
+    compared = []
+
+    def both_ways(self, batch_in):
+        theirs = rasa_speedups._rasa_predict(self, batch_in)
+        ours = rasa_speedups._predict_on_the_traced_graph(self, batch_in)
+        same(ours, theirs, "outputs")
+        compared.append(self._tf_predict_step in rasa_speedups._traced_graphs)
+        return theirs
+
+    monkeypatch.setattr(RasaModel, "_rasa_predict", both_ways)
+    agent = Agent.load(str(model_path))
+    for text in sample_messages():
+        await agent.parse_message(text)
+    assert len(compared) >= len(sample_messages()) and all(compared[1:])

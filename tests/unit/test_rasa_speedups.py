@@ -261,16 +261,73 @@ def test_slots_are_copied_as_copy_copy_copies_them():
         assert slot.value != "b"   # a copy, not the same slot
 
 
-@pytest.mark.parametrize("value, dtype", [
-    (np.zeros((1, 7, 1), np.float32), tf.float32), (np.arange(6, dtype=np.int64).reshape(2, 3), tf.int64),
-    (np.arange(3, dtype=np.int64), tf.float32),    # another dtype than the hint: TensorFlow's way
-    ([1, 2], tf.int32), (np.zeros((0, 3), np.float32), tf.float32),
+SIGNATURE = [tf.TensorSpec([None, None, 3], tf.float32), tf.TensorSpec([None], tf.int64),
+             tf.TensorSpec(None, tf.float32)]   # the last: any shape
+
+
+@pytest.mark.parametrize("batch", [
+    (np.zeros((1, 7, 3), np.float32), np.arange(4, dtype=np.int64), np.zeros((2, 2), np.float32)),
+    (np.zeros((0, 0, 3), np.float32), np.arange(0, dtype=np.int64), np.float32(1.5)),
+    (np.zeros((1, 7, 3), np.float64), [1, 2], 3.0),   # other types: TensorFlow's conversion
+    (np.zeros((1, 7, 4), np.float32), np.arange(4, dtype=np.int64), 1.0),   # a wrong size
+    (np.zeros((7, 3), np.float32), np.arange(4, dtype=np.int64), 1.0),      # a wrong rank
+    (np.zeros((1, 7, 3), np.float32), np.arange(4, dtype=np.int32), 1.0),   # a wrong dtype
+    (np.zeros((1, 7, 3), np.float32), np.arange(4, dtype=np.int64)),        # one input missing
 ])
-def test_inputs_become_the_tensors_tensorflow_makes(value, dtype):
-    spec = tf.TensorSpec([None] * np.ndim(value), dtype)
-    ours, theirs = rasa_speedups._to_tensor(value, spec), tf.convert_to_tensor(value, dtype_hint=dtype)
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
-    assert np.array_equal(ours.numpy(), theirs.numpy())
+def test_inputs_become_the_tensors_tensorflow_makes_or_none_when_they_do_not_fit(batch):
+    traced = rasa_speedups._TracedGraph(tf.function(lambda *inputs: inputs, input_signature=SIGNATURE))
+    fit = len(batch) == len(SIGNATURE)
+    theirs = []
+    for value, spec in zip(batch, SIGNATURE):
+        try:
+            tensor = tf.convert_to_tensor(value, dtype_hint=spec.dtype)
+        except (TypeError, ValueError):
+            fit = False
+            break
+        fit = fit and spec.is_compatible_with(tensor)
+        theirs.append(tensor)
+    ours = traced.tensors(batch)
+    if not fit:
+        assert ours is None
+        return
+    for mine, tensor in zip(ours, theirs):
+        assert mine.dtype == tensor.dtype and mine.shape == tensor.shape
+        assert np.array_equal(mine.numpy(), tensor.numpy())
+
+
+def test_outputs_become_what_keras_and_rasa_make_of_them():
+    from keras.utils import tf_utils
+    from rasa.shared.constants import DIAGNOSTIC_DATA
+    from rasa.utils.tensorflow.models import RasaModel
+
+    def outputs():
+        return {"i_scores": tf.constant([[0.1, 0.9]]), "count": tf.constant(3), "name": tf.constant("x"),
+                "pair": (tf.constant(1.0), tf.constant([2.0])), "plain": 7,
+                DIAGNOSTIC_DATA: {"attention_weights": tf.zeros((1, 0)), "text_transformed": tf.ones((1, 2)),
+                                  "nested": {"empty": tf.zeros((0,)), "scalar": tf.constant(0.5)}}}
+
+    theirs = tf_utils.sync_to_numpy_or_python_type(outputs())
+    theirs[DIAGNOSTIC_DATA] = RasaModel._empty_lists_to_none_in_dict(theirs[DIAGNOSTIC_DATA])
+    ours = {key: rasa_speedups._to_numpy(value, empty_to_none=key == DIAGNOSTIC_DATA)
+            for key, value in outputs().items()}
+
+    def same(a, b):
+        assert type(a) is type(b), (a, b)
+        if isinstance(a, dict):
+            assert list(a) == list(b)
+            for key in a:
+                same(a[key], b[key])
+        elif isinstance(a, (list, tuple)):
+            assert len(a) == len(b)
+            for x, y in zip(a, b):
+                same(x, y)
+        elif isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+        else:
+            assert a == b
+
+    same(ours, theirs)
+    assert ours[DIAGNOSTIC_DATA]["attention_weights"] is None and ours["count"] == 3
 
 
 def test_an_empty_domain_is_still_recognised():
@@ -367,3 +424,41 @@ def test_one_replay_of_the_conversation_serves_every_policy_of_a_prediction(stor
     tracker.update(events.ActionExecuted("action_listen"))   # the next prediction replays again
     rasa_speedups._states_for_tracker_history(domain, tracker)
     assert len(replays) == 2
+
+
+def _everything_of(tracker):
+    """All a tracker holds, comparable: its attributes, its events by identity, its slots' attributes."""
+    held = {name: value for name, value in vars(tracker).items() if name not in ("events", "slots")}
+    held["events"] = [id(evt) for evt in tracker.events]
+    held["max_event_history"] = tracker.events.maxlen
+    held["slots"] = {name: (type(slot), vars(slot)) for name, slot in tracker.slots.items()}
+    held["active_loop"] = copy.copy(tracker.active_loop)
+    return held
+
+
+def _conversations_with_every_kind_of_event(story_trackers):
+    """Our stories one after another, then every kind of event, a form loop interrupted and rejected."""
+    domain, trackers = story_trackers
+    loop = [events.ActiveLoop("product_form"), events.ActionExecuted("product_form"),
+            events.LoopInterrupted(True), events.ActionExecutionRejected("product_form"),
+            events.SlotSet("language", "et"), events.ActiveLoop(None)]
+    return [evt for tracker in trackers[:6] for evt in tracker.events] + EVERY_EVENT + loop
+
+
+def test_a_tracker_copy_is_the_tracker_rasas_replay_makes(story_trackers):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain, _ = story_trackers
+    for max_event_history in (None, 7):
+        tracker = DialogueStateTracker("copies", domain.slots, max_event_history, sender_source="rest")
+        tracker.model_id, tracker.assistant_id = "model-1", "cps"   # what the processor sets
+        for evt in _conversations_with_every_kind_of_event(story_trackers):
+            tracker.update(copy.copy(evt))
+            before = _everything_of(tracker)
+            ours, theirs = rasa_speedups._copy_tracker(tracker), rasa_speedups._rasa_copy_tracker(tracker)
+            assert _everything_of(ours) == _everything_of(theirs), evt
+            ours.update(events.SlotSet("language", "lt"))   # the copy changes alone
+            ours.update(events.ActionExecuted("action_listen"))
+            if ours.active_loop:
+                ours.active_loop.is_interrupted = not ours.active_loop.is_interrupted
+            assert _everything_of(tracker) == before
