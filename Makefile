@@ -65,6 +65,8 @@ run-production: setup model
 		TRACKER_DB_HOST=$(PG_HOST) TRACKER_DB_PORT=$(PG_PORT) TRACKER_DB_USER=$(PG_USER) TRACKER_DB_PASSWORD=$${TRACKER_DB_PASSWORD:-} \
 		TRACKER_DB=$(PROD_TRACKER_DB) REDIS_HOST=$${REDIS_HOST:-127.0.0.1} REDIS_PORT=$${REDIS_PORT:-6379} \
 		REDIS_DB=$${REDIS_DB:-1} REDIS_KEY_PREFIX=$${REDIS_KEY_PREFIX:-cps} RASA_MODEL=$$($(BIN)/python -m bot.training) && \
+	export SOCKETIO_REDIS_URL=$${SOCKETIO_REDIS_URL:-redis://$$REDIS_HOST:$$REDIS_PORT/$$REDIS_DB} \
+		SOCKETIO_REDIS_CHANNEL=$${SOCKETIO_REDIS_CHANNEL:-$$REDIS_KEY_PREFIX:socketio} && \
 	$(BIN)/cps-backend migrate && $(BIN)/cps-backend demo-data && \
 	echo "Rasa instances: http://localhost:$(RASA_PORT_A) and :$(RASA_PORT_B); support page http://localhost:$(WEB_PORT)/" && \
 	$(BIN)/honcho start -f Procfile.production

@@ -13,6 +13,11 @@ so the URLs (/webhooks/rest/webhook, /socket.io) do not change. Before a message
   gets 413 before it is read; a REST request whose sender, message or metadata has the wrong
   type gets 400 (a missing sender would otherwise share Rasa's "default" conversation).
 
+With SOCKETIO_REDIS_URL set (the production topology), the socket.io servers of all instances and
+workers share their rooms through that Redis (python-socketio's AsyncRedisManager), so a message
+sent to a conversation's room by any of them reaches the customer's widget wherever it is
+connected: an agent's reply that the backend posts through another instance's API, for one.
+
 Refused messages never reach Rasa's processor, so the conversation keeps nothing of them. The
 answer is in the conversation's `language` slot, else the site's locale from the metadata, else
 the default language. Importing this module also masks secrets in the Rasa process's logs.
@@ -22,6 +27,7 @@ import os
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+import socketio
 import yaml
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -182,6 +188,20 @@ class GuardedRestInput(RestInput):
         return self.guard.attach(blueprint, lambda request, route: route.name.split(".")[1:2] == [blueprint.name])
 
 
+def share_rooms_through_redis(sio: Any) -> None:
+    """Gives `sio` python-socketio's Redis client manager when SOCKETIO_REDIS_URL is set. Rasa
+    creates its socket.io server without a choice of manager; the server only starts its manager
+    at its first connection, so swapping it before then is what passing it in would do."""
+    url = os.environ.get("SOCKETIO_REDIS_URL")
+    if not url or isinstance(sio.manager, socketio.AsyncRedisManager):
+        return
+    if sio.manager_initialized:
+        raise RuntimeError("the socket.io server already had connections")
+    manager = socketio.AsyncRedisManager(url, channel=os.environ.get("SOCKETIO_REDIS_CHANNEL", "socketio"))
+    manager.set_server(sio)
+    sio.manager = manager
+
+
 class GuardedSocketIOInput(SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -189,6 +209,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         blueprint = super().blueprint(self.guard.wrap(on_new_message))
+        share_rooms_through_redis(self.sio)
         # socket.io's routes are the app's own (sio.attach), so they are recognised by path.
         path = "/" + (self.socketio_path or "/socket.io").strip("/")
         return self.guard.attach(blueprint, lambda request, route: request.path.startswith(path))

@@ -3,9 +3,12 @@ instances sharing a Postgres tracker store and a Redis lock store, each with its
 the backend on Postgres. Instance B runs two Sanic workers (SANIC_WORKERS=2), each with its own
 turn queue (bot/turn_queue.py). The same conversations alternate between the instances, and also hit
 both at the same moment; every tracker is complete and in order, with nothing lost or doubled. A
-sender's messages count against one rate limit whichever instance or worker gets them."""
+sender's messages count against one rate limit whichever instance or worker gets them. An agent's
+reply posted through one instance reaches the customer's widget connected to the other."""
+import asyncio
 import copy
 import secrets
+import uuid
 import threading
 from collections import Counter
 
@@ -16,7 +19,7 @@ import requests
 from tests import services
 from tests.conftest import Chat
 from tests.integration import phrases
-from tests.responses import assert_said, said
+from tests.responses import assert_said, said, said_something_in
 
 LANGUAGES = ["en", "fi", "et", "nb", "lt", "sv"]
 # Guidance (responses only) and account questions (custom actions calling the backend).
@@ -48,7 +51,9 @@ def topology(model_path, tmp_path_factory):
         env = {"TRACKER_DB_HOST": services.PG_HOST, "TRACKER_DB_PORT": str(services.PG_PORT),
                "TRACKER_DB_USER": user, "TRACKER_DB_PASSWORD": "", "TRACKER_DB": tracker_db,
                "REDIS_HOST": services.REDIS_HOST, "REDIS_PORT": str(services.REDIS_PORT),
-               "REDIS_DB": str(redis_db), "REDIS_KEY_PREFIX": prefix, "CHAT_MESSAGES_PER_MINUTE": str(PER_MINUTE)}
+               "REDIS_DB": str(redis_db), "REDIS_KEY_PREFIX": prefix, "CHAT_MESSAGES_PER_MINUTE": str(PER_MINUTE),
+               "SOCKETIO_REDIS_URL": f"redis://{services.REDIS_HOST}:{services.REDIS_PORT}/{redis_db}",
+               "SOCKETIO_REDIS_CHANNEL": f"{prefix}:socketio"}
         instances = []
         for name in ("a", "b"):
             actions = services.start_action_server(tmp, backend.url, name=f"actions_{name}")
@@ -175,3 +180,52 @@ def test_a_senders_messages_count_together_on_both_instances(topology, language)
         assert_said(chat.say(phrases.HOW_TO_REGISTER[language]), "utter_too_many_messages", language)
     user_texts = [text for text, _ in turns(tracker_events(instances[0], on_a.sender))]
     assert user_texts == [phrases.GREET[language]] * PER_MINUTE   # the refused ones never reached Rasa
+
+
+# What a support agent might write back, in the customer's language.
+AGENT_REPLIES = {
+    "en": "I have checked your account, the invoice is on its way.",
+    "fi": "Tarkistin tilisi, lasku on jo tulossa.",
+    "et": "Kontrollisin teie kontot, arve on teel.",
+    "nb": "Jeg har sjekket kontoen din, fakturaen er på vei.",
+    "lt": "Patikrinau jūsų paskyrą, sąskaita jau pakeliui.",
+    "sv": "Jag har kontrollerat ditt konto, fakturan är på väg.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_agents_reply_through_one_instance_reaches_the_widget_on_the_other(topology, language):
+    """The widget talks to instance A over socket.io; the backend posts the agent's reply through
+    instance B's API (backend/services/rasa_client.py, output_channel=latest), as a load balancer
+    may send it. B's socket.io server publishes it in Redis, and A delivers it to the widget."""
+    import socketio
+    from backend.config import Settings
+    from backend.services import rasa_client
+
+    _, instances = topology
+    through_b = Settings(database_url="", rasa_url=instances[1].url, rasa_token=services.RASA_TOKEN)
+    session = f"widget-{language}-{uuid.uuid4().hex[:8]}"
+
+    async def chat():
+        client = socketio.AsyncClient()
+        answers: asyncio.Queue = asyncio.Queue()
+        client.on("bot_uttered", lambda data: answers.put_nowait(data))
+        await client.connect(instances[0].url, transports=["polling"])   # see test_bad_input.py
+        try:
+            await client.emit("session_request", {"session_id": session})
+            await client.emit("user_uttered", {"message": phrases.GREET[language], "session_id": session,
+                                               "metadata": {"language": language}})
+            greeting = await asyncio.wait_for(answers.get(), 60)
+            await asyncio.to_thread(rasa_client.send_agent_message, through_b, session, "Anna",
+                                    AGENT_REPLIES[language])
+            texts = [greeting.get("text")]
+            while f"Anna: {AGENT_REPLIES[language]}" not in texts:
+                texts.append((await asyncio.wait_for(answers.get(), 30)).get("text"))
+            return greeting
+        finally:
+            await client.disconnect()
+
+    greeting = asyncio.run(chat())   # times out if the reply never reaches the widget
+    assert said_something_in([greeting], language), greeting
+    events = tracker_events(instances[0], session)
+    assert [e["text"] for e in events if e["event"] == "bot"][-1] == f"Anna: {AGENT_REPLIES[language]}"
