@@ -61,6 +61,9 @@
    replay serves the whole prediction; each call still gets states of its own to change.
 16. Before running an action Rasa copies the tracker by replaying all its events into a new one;
    the copy now takes the state that replay ends in directly from the tracker.
+17. Before DIET sees a message, Rasa makes empty "fake" features for the absent ones by
+   deep-copying the message's real features, matrices included, and then replacing the matrices;
+   only the Features objects are copied now.
 """
 import collections
 import copy
@@ -95,6 +98,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+from rasa.utils.tensorflow import model_data_utils
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
@@ -515,6 +519,28 @@ async def _validate_only_when_it_may_change_something(
     return await _run_validation_action(self, extraction_events, output_channel, nlg, tracker, domain)
 
 
+_rasa_create_fake_features = model_data_utils._create_fake_features
+
+
+def _create_fake_features(all_features: List[List[List[Features]]]) -> List[Features]:
+    """model_data_utils._create_fake_features without deep-copying the example's feature matrices,
+    which it then replaces with empty ones: each fake is a copy of the example Features with its
+    own copy of the origin (a name or a list of names) and an empty matrix of the same width."""
+    example = next(features for per_message in all_features for features in per_message
+                   if features is not None)
+    fakes = []
+    for features in example:
+        fake = copy.copy(features)
+        fake.origin = copy.deepcopy(features.origin)
+        width, dtype = features.features.shape[-1], features.features.dtype
+        if features.is_dense():
+            fake.features = np.zeros((0, width), dtype)
+        else:
+            fake.features = scipy.sparse.coo_matrix((0, width), dtype)
+        fakes.append(fake)
+    return fakes
+
+
 # Rasa modules whose only use of `copy` is `copy.deepcopy(...)` in debug-log arguments.
 MODULES_COPYING_ONLY_FOR_DEBUG_LOGS = (
     "rasa.core.processor", "rasa.core.policies.rule_policy", "rasa.core.policies.memoization",
@@ -552,6 +578,7 @@ def install() -> None:
     Domain.is_empty = _domain_is_empty
     Domain.states_for_tracker_history = _states_for_tracker_history
     DialogueStateTracker.copy = _copy_tracker
+    model_data_utils._create_fake_features = _create_fake_features
     if Slot.__dict__.get("__copy__") is not _copy_slot and all(
             _copied_like_plain_objects(cls) for cls in (Slot, *all_subclasses(Slot))):
         Slot.__copy__ = _copy_slot  # else a slot type copies itself its own way: left to Rasa

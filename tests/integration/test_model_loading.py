@@ -73,14 +73,15 @@ async def test_eager_weight_building_predicts_exactly_like_rasa(model_path, monk
 
 async def test_graph_runner_feature_joining_event_lookup_and_graph_call_predict_exactly_like_rasa(model_path, monkeypatch):
     """bot/graph_runner.py, the one-step feature joining, the remembered event classes, DIET's
-    traced graph called directly, the rule index and matching that stops after the longest rule,
-    the conversation states from one replay and the plain slot copies: the same intent rankings,
-    entities and next-action scores as Rasa's own."""
+    traced graph called directly, the fake features without deep copies, the rule index and matching
+    that stops after the longest rule, the conversation states from one replay and the plain slot
+    copies: the same intent rankings, entities and next-action scores as Rasa's own."""
     from rasa.core import processor
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.slots import Slot
+    from rasa.utils.tensorflow import model_data_utils
     from rasa.shared.core.events import Event
     from rasa.shared.nlu.training_data.message import Message
 
@@ -93,6 +94,7 @@ async def test_graph_runner_feature_joining_event_lookup_and_graph_call_predict_
     monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_speedups._rasa_predict)
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", rasa_speedups._rasa_possible_keys)
     monkeypatch.setattr(Domain, "states_for_tracker_history", rasa_speedups._rasa_states_for_tracker_history)
+    monkeypatch.setattr(model_data_utils, "_create_fake_features", rasa_speedups._rasa_create_fake_features)
     monkeypatch.delattr(Slot, "__copy__", raising=False)
     expected = await parse_all(model_path, messages)
     monkeypatch.setattr(processor, "DaskGraphRunner", SequentialGraphRunner)
@@ -101,6 +103,7 @@ async def test_graph_runner_feature_joining_event_lookup_and_graph_call_predict_
     monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_speedups._predict_on_the_traced_graph)
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", rasa_speedups._possible_keys)
     monkeypatch.setattr(Domain, "states_for_tracker_history", rasa_speedups._states_for_tracker_history)
+    monkeypatch.setattr(model_data_utils, "_create_fake_features", rasa_speedups._create_fake_features)
     monkeypatch.setattr(Slot, "__copy__", rasa_speedups._copy_slot, raising=False)
     through_the_tf_function = []
     rasa_predict = rasa_speedups._rasa_predict

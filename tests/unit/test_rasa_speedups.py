@@ -462,3 +462,26 @@ def test_a_tracker_copy_is_the_tracker_rasas_replay_makes(story_trackers):
             if ours.active_loop:
                 ours.active_loop.is_interrupted = not ours.active_loop.is_interrupted
             assert _everything_of(tracker) == before
+
+
+def test_fake_features_are_the_ones_rasa_makes():
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+
+    sparse = Features(scipy.sparse.coo_matrix(np.eye(3, 40, dtype=np.float32)), "sequence", "text",
+                      ["CountVectorsFeaturizer", "RegexFeaturizer"])
+    dense = Features(np.ones((1, 12), np.float64), "sentence", "text", "LexicalSyntacticFeaturizer")
+    sparse.fingerprint()   # a cached fingerprint is copied along, as deepcopy copies it
+    all_features = [[None], [None, [sparse, dense]], [[dense]]]
+    ours = rasa_speedups._create_fake_features(all_features)
+    theirs = rasa_speedups._rasa_create_fake_features(all_features)
+    assert len(ours) == len(theirs) == 2
+    for mine, rasas in zip(ours, theirs):
+        assert type(mine.features) is type(rasas.features)
+        assert mine.features.shape == rasas.features.shape and mine.features.dtype == rasas.features.dtype
+        assert {k: v for k, v in vars(mine).items() if k != "features"} == \
+               {k: v for k, v in vars(rasas).items() if k != "features"}
+    ours[0].origin.append("changed")   # a fake's origin is its own
+    assert sparse.origin == ["CountVectorsFeaturizer", "RegexFeaturizer"]
+    with pytest.raises(StopIteration):
+        rasa_speedups._create_fake_features([[None]])
