@@ -36,6 +36,7 @@
    made only while debug logging is on (tests/unit/test_rasa_speedups.py checks "nothing else").
 9. Messages take turns, a few at a time and oldest first, instead of all starting at once; a
    message that waits long for the action server lets the next one in (bot/turn_queue.py).
+   Intents triggered through Rasa's API (the backend's hand-back) and reminders take turns too.
 10. Rasa opened a new HTTP session and connection for every call to the action server; the
    calls now share one session per event loop and reuse its connections (bot/kept_connections.py).
 11. DIET's prediction is a tf.function with a fixed input signature, so it has exactly one traced
@@ -563,6 +564,7 @@ _COPY_FOR_DEBUG_LOGS = types.SimpleNamespace(deepcopy=_deepcopy_for_debug_log, c
 
 
 _rasa_handle_message = rasa_processor.MessageProcessor.handle_message
+_rasa_trigger_external_user_uttered = rasa_processor.MessageProcessor.trigger_external_user_uttered
 
 
 def install() -> None:
@@ -588,6 +590,8 @@ def install() -> None:
         importlib.import_module(name).copy = _COPY_FOR_DEBUG_LOGS
     turn_queue.slots()  # a wrong CHAT_TURNS_AT_ONCE stops Rasa at start, not every message
     rasa_processor.MessageProcessor.handle_message = turn_queue.taking_turns(_rasa_handle_message)
+    rasa_processor.MessageProcessor.trigger_external_user_uttered = turn_queue.taking_turns(
+        _rasa_trigger_external_user_uttered)
     EndpointConfig.request = turn_queue.slot_given_up_if_slow(kept_connections.request)
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):
         event.listen(Engine, "connect", _sqlite_without_fsync_per_commit)

@@ -13,12 +13,12 @@ short queue. After HOLD_SECONDS it gives the slot up: a slow backend or action s
 up only the customers whose answers wait for it, and the message takes the next free slot when
 its answer is back, ahead of the messages that arrived after it.
 
-Installed by bot/rasa_speedups.py around `MessageProcessor.handle_message` (inside the
-conversation's lock, so a message that waits for its conversation holds no slot) and
-`EndpointConfig.request` (the calls to the action server). The channels mark when a message
-arrived (`mark_arrival`); a message that came another way counts from when Rasa took it up.
-Turns that the backend triggers through Rasa's API (hand-back, close) and reminders do not go
-through `handle_message` and are not queued; they are rare.
+Installed by bot/rasa_speedups.py around `MessageProcessor.handle_message` and
+`MessageProcessor.trigger_external_user_uttered` (the intents that the backend triggers through
+Rasa's API, such as a hand-back, and reminders), both inside the conversation's lock, so a message
+that waits for its conversation holds no slot, and around `EndpointConfig.request` (the calls to
+the action server). The channels mark when a message arrived (`mark_arrival`); a turn that came
+another way counts from when Rasa took it up.
 CHAT_TURNS_AT_ONCE sets `slots` (default 2: one message computes while another waits for its
 action); 0 turns the queue off.
 """

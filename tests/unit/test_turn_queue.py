@@ -243,3 +243,49 @@ def test_a_wrong_setting_stops_the_server_at_start(monkeypatch, value):
     monkeypatch.setenv("CHAT_TURNS_AT_ONCE", value)
     with pytest.raises(ValueError, match="CHAT_TURNS_AT_ONCE"):
         rasa_speedups.install()
+
+
+def test_intents_triggered_through_the_api_take_turns_with_messages(one_slot):
+    """The backend's hand-back (Rasa's trigger_intent) and reminders run Rasa's
+    trigger_external_user_uttered: it waits for its turn like a message, oldest first."""
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import rasa_speedups
+
+    rasa_speedups.install()
+    log = []
+
+    class Processor:   # what trigger_external_user_uttered uses of Rasa's processor
+        domain = None
+
+        async def run_action_extract_slots(self, output_channel, tracker):
+            return tracker
+
+        async def _run_prediction_loop(self, output_channel, tracker):
+            log.append(("start", tracker.latest_message.intent["name"]))
+            await asyncio.sleep(0.02)
+            log.append(("end", tracker.latest_message.intent["name"]))
+
+        async def save_tracker(self, tracker):
+            pass
+
+    @turn_queue.taking_turns
+    async def message(name):
+        log.append(("start", name))
+        await asyncio.sleep(0.02)
+        log.append(("end", name))
+
+    async def trigger(delay):
+        await asyncio.sleep(delay)
+        turn_queue.mark_arrival()
+        await MessageProcessor.trigger_external_user_uttered(
+            Processor(), "EXTERNAL_handed_back", None, DialogueStateTracker("c", []), CollectingOutputChannel())
+
+    async def main():
+        await asyncio.gather(_arrive("first", message), trigger(0.005), _arrive("second", message, 0.01))
+
+    asyncio.run(main())
+    assert log == [("start", "first"), ("end", "first"), ("start", "EXTERNAL_handed_back"),
+                   ("end", "EXTERNAL_handed_back"), ("start", "second"), ("end", "second")]
