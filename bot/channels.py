@@ -188,16 +188,42 @@ class GuardedRestInput(RestInput):
         return self.guard.attach(blueprint, lambda request, route: route.name.split(".")[1:2] == [blueprint.name])
 
 
+class LocalFirstRedisManager(socketio.AsyncRedisManager):
+    """python-socketio's Redis manager, except that a message for clients connected to this
+    process is delivered to them at once instead of making the round trip through Redis: the
+    widget's usual answers do not depend on Redis, nor on this process's subscription being up
+    (the manager only subscribes at the process's first connection). Every message is still
+    published for the other processes, and this process skips its own when it comes back."""
+
+    async def emit(self, event: str, data: Any, namespace: Optional[str] = None, room: Any = None,
+                   skip_sid: Any = None, callback: Any = None, **kwargs: Any) -> None:
+        if callback is not None or kwargs.get("ignore_queue"):  # python-socketio's own way
+            return await super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid,
+                                      callback=callback, **kwargs)
+        namespace = namespace or "/"
+        await super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid, ignore_queue=True)
+        await self._publish({"method": "emit", "event": event, "data": data, "namespace": namespace,
+                             "room": room, "skip_sid": skip_sid, "callback": None,
+                             "host_id": self.host_id, "delivered_by_sender": True})
+
+    async def _handle_emit(self, message: Dict[str, Any]) -> None:
+        if message.get("delivered_by_sender") and message.get("host_id") == self.host_id:
+            return
+        await super()._handle_emit(message)
+
+
 def share_rooms_through_redis(sio: Any) -> None:
-    """Gives `sio` python-socketio's Redis client manager when SOCKETIO_REDIS_URL is set. Rasa
-    creates its socket.io server without a choice of manager; the server only starts its manager
-    at its first connection, so swapping it before then is what passing it in would do."""
+    """Gives `sio` the Redis client manager above when SOCKETIO_REDIS_URL is set. Rasa creates its
+    socket.io server without a choice of manager; the server only starts its manager at its first
+    connection, so swapping it before then is what passing it in would do. Redis pub/sub channels
+    ignore the database number: environments sharing a Redis need their own
+    SOCKETIO_REDIS_CHANNEL (`make run-production` uses the lock store's key prefix)."""
     url = os.environ.get("SOCKETIO_REDIS_URL")
     if not url or isinstance(sio.manager, socketio.AsyncRedisManager):
         return
     if sio.manager_initialized:
         raise RuntimeError("the socket.io server already had connections")
-    manager = socketio.AsyncRedisManager(url, channel=os.environ.get("SOCKETIO_REDIS_CHANNEL", "socketio"))
+    manager = LocalFirstRedisManager(url, channel=os.environ.get("SOCKETIO_REDIS_CHANNEL", "socketio"))
     manager.set_server(sio)
     sio.manager = manager
 

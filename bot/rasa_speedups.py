@@ -378,7 +378,10 @@ _HISTORIES_KEPT = 8
 
 def _history_steps(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool) -> List[Any]:
     """What Domain.states_for_tracker_history reads of each prior tracker, for this tracker as it
-    is now: replaying its events once serves all the policies of a prediction."""
+    is now: replaying its events once serves all the policies of a prediction. Events are not
+    changed once they are in a tracker; the one exception in Rasa 3.6
+    (DefinePrevUserUtteredFeaturization changing the last user message) comes with a new event,
+    which makes a new entry here."""
     events = tracker.events
     last_event = events[-1] if events else None
     key = (id(tracker), id(domain), omit_unset_slots)
@@ -591,7 +594,7 @@ def install() -> None:
     turn_queue.slots()  # a wrong CHAT_TURNS_AT_ONCE stops Rasa at start, not every message
     rasa_processor.MessageProcessor.handle_message = turn_queue.taking_turns(_rasa_handle_message)
     rasa_processor.MessageProcessor.trigger_external_user_uttered = turn_queue.taking_turns(
-        _rasa_trigger_external_user_uttered)
+        _rasa_trigger_external_user_uttered, marked_arrival=False)
     EndpointConfig.request = turn_queue.slot_given_up_if_slow(kept_connections.request)
     if not event.contains(Engine, "connect", _sqlite_without_fsync_per_commit):
         event.listen(Engine, "connect", _sqlite_without_fsync_per_commit)

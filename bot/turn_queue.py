@@ -104,14 +104,16 @@ def queue() -> Optional[TurnQueue]:
     return _queue if slots_at_once > 0 else None
 
 
-def taking_turns(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """Wraps Rasa's handling of one message: it runs while it holds a slot."""
+def taking_turns(handle: Callable[..., Awaitable[Any]], marked_arrival: bool = True) -> Callable[..., Awaitable[Any]]:
+    """Wraps Rasa's handling of one message: it runs while it holds a slot. With
+    `marked_arrival=False` the turn counts from when it asks for a slot: a reminder's task
+    inherits the context, and so the arrival, of the message that scheduled it."""
 
     async def handle_in_turn(*args: Any, **kwargs: Any) -> Any:
         turns = queue()
         if turns is None or turns.holds_slot():
             return await handle(*args, **kwargs)
-        arrival = _arrival.get()
+        arrival = _arrival.get() if marked_arrival else None
         await turns.enter(arrival if arrival is not None else time.monotonic())
         try:
             return await handle(*args, **kwargs)

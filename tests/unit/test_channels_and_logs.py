@@ -149,3 +149,67 @@ def test_the_widget_stops_typing_at_the_channels_limit(monkeypatch):
 def test_a_customer_cannot_trigger_the_backends_external_intents(guard):
     assert run(guard, " /EXTERNAL_conversation_closed") == ([], ["EXTERNAL_conversation_closed"])
     assert run(guard, "/affirm") == ([], ["/affirm"])  # button payloads still reach Rasa
+
+
+def _socketio_process(url, channel):
+    """A socket.io server as one Rasa process has it, with LocalFirstRedisManager; records what
+    it sends to its clients instead of sending it."""
+    import socketio
+
+    manager = channels.LocalFirstRedisManager(url, channel=channel)
+    server = socketio.AsyncServer(async_mode="asgi", client_manager=manager)
+    sent = []
+
+    async def send(eio_sid, eio_packet):
+        sent.append((eio_sid, eio_packet.data))
+
+    server._send_eio_packet = send
+    return manager, sent
+
+
+def _widget(manager, eio_sid, session):
+    """A widget connected to this process, in its session's room (Rasa's session_persistence)."""
+    manager.enter_room(manager.connect(eio_sid, "/"), "/", session)
+
+
+def test_socketio_messages_reach_the_widget_on_another_process_once():
+    import redis
+    import uuid
+
+    url, channel = "redis://127.0.0.1:6379/1", f"test-socketio-{uuid.uuid4().hex}"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip("Redis at 127.0.0.1:6379 is not reachable")
+
+    async def main():
+        a, sent_a = _socketio_process(url, channel)
+        b, sent_b = _socketio_process(url, channel)
+        _widget(a, "eio-1", "session-1")
+        a.initialize(), b.initialize()   # the servers do this at their first connection
+        for _ in range(100):   # both subscribed
+            if (await a.redis.pubsub_numsub(channel))[0][1] == 2:
+                break
+            await asyncio.sleep(0.05)
+        await b.emit("bot_uttered", {"text": "Anna: Hei!"}, room="session-1")   # an agent's reply via B
+        await a.emit("bot_uttered", {"text": "Kiitos!"}, room="session-1")      # the bot's answer on A
+        await asyncio.sleep(0.5)   # time for Redis to bring A's own message back, to be skipped
+        for manager in (a, b):
+            manager.thread.cancel()
+        return sent_a, sent_b
+
+    sent_a, sent_b = asyncio.run(main())
+    # each once, in whichever order: B's went through Redis, A's straight to the widget
+    assert sorted((sid, "Anna: Hei!" in data, "Kiitos!" in data) for sid, data in sent_a) == \
+           [("eio-1", False, True), ("eio-1", True, False)]
+    assert sent_b == []
+
+
+def test_socketio_messages_reach_a_widget_on_the_same_process_while_redis_is_down():
+    async def main():
+        manager, sent = _socketio_process("redis://127.0.0.1:1/0", "socketio")   # nothing listens there
+        _widget(manager, "eio-1", "session-1")
+        await manager.emit("bot_uttered", {"text": "Tere!"}, room="session-1")
+        return sent
+
+    assert [(sid, "Tere!" in data) for sid, data in asyncio.run(main())] == [("eio-1", True)]

@@ -428,10 +428,11 @@ def test_one_replay_of_the_conversation_serves_every_policy_of_a_prediction(stor
 
 def _everything_of(tracker):
     """All a tracker holds, comparable: its attributes, its events by identity, its slots' attributes."""
-    held = {name: value for name, value in vars(tracker).items() if name not in ("events", "slots")}
+    held = {name: dict(value) if isinstance(value, dict) else value   # a snapshot, not the live dict
+            for name, value in vars(tracker).items() if name not in ("events", "slots")}
     held["events"] = [id(evt) for evt in tracker.events]
     held["max_event_history"] = tracker.events.maxlen
-    held["slots"] = {name: (type(slot), vars(slot)) for name, slot in tracker.slots.items()}
+    held["slots"] = {name: (type(slot), dict(vars(slot))) for name, slot in tracker.slots.items()}
     held["active_loop"] = copy.copy(tracker.active_loop)
     return held
 

@@ -247,7 +247,8 @@ def test_a_wrong_setting_stops_the_server_at_start(monkeypatch, value):
 
 def test_intents_triggered_through_the_api_take_turns_with_messages(one_slot):
     """The backend's hand-back (Rasa's trigger_intent) and reminders run Rasa's
-    trigger_external_user_uttered: it waits for its turn like a message, oldest first."""
+    trigger_external_user_uttered: it waits for its turn like a message, counted from when it asks,
+    not from the arrival of the message whose context it inherited."""
     from rasa.core.channels import CollectingOutputChannel
     from rasa.core.processor import MessageProcessor
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -278,14 +279,16 @@ def test_intents_triggered_through_the_api_take_turns_with_messages(one_slot):
         log.append(("end", name))
 
     async def trigger(delay):
+        turn_queue.mark_arrival()   # a reminder's task carries the arrival of the message that set it
         await asyncio.sleep(delay)
-        turn_queue.mark_arrival()
         await MessageProcessor.trigger_external_user_uttered(
             Processor(), "EXTERNAL_handed_back", None, DialogueStateTracker("c", []), CollectingOutputChannel())
 
     async def main():
-        await asyncio.gather(_arrive("first", message), trigger(0.005), _arrive("second", message, 0.01))
+        await asyncio.gather(_arrive("first", message), _arrive("second", message, 0.004), trigger(0.008),
+                             _arrive("third", message, 0.012))
 
     asyncio.run(main())
-    assert log == [("start", "first"), ("end", "first"), ("start", "EXTERNAL_handed_back"),
-                   ("end", "EXTERNAL_handed_back"), ("start", "second"), ("end", "second")]
+    assert log == [("start", "first"), ("end", "first"), ("start", "second"), ("end", "second"),
+                   ("start", "EXTERNAL_handed_back"), ("end", "EXTERNAL_handed_back"),
+                   ("start", "third"), ("end", "third")]
