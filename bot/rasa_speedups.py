@@ -50,9 +50,9 @@
    many states matches whatever came before. It stops after the longest rule's length. At the
    last state it tests only the rules that ask for its intent and previous action, or leave them
    open (`_RuleIndex`); the others cannot match there.
-13. Every prediction copies the domain's 28 slots three times (a tracker replayed for each
-   policy's states); `copy.copy` went through the generic pickling protocol for each. A Slot is
-   now copied the way that protocol copies it: a new object of its class with the same attributes.
+13. Every tracker replay copies the domain's 28 slots (three replays per prediction before
+   item 15); `copy.copy` went through the generic pickling protocol for each. A Slot is now
+   copied the way that protocol copies it: a new object of its class with the same attributes.
 14. Rasa checks at every message whether the domain is empty by building an empty domain and
    comparing the two as dicts (2 % of the CPU); the empty domain's dict is now built once.
 15. Each policy gets the conversation's states from `Domain.states_for_tracker_history`, which
