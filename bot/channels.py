@@ -14,7 +14,7 @@ so the URLs (/webhooks/rest/webhook, /socket.io) do not change. Before a message
   type gets 400 (a missing sender would otherwise share Rasa's "default" conversation).
 
 With SOCKETIO_REDIS_URL set (the production topology), the socket.io servers of all instances and
-workers share their rooms through that Redis (python-socketio's AsyncRedisManager), so a message
+workers share their rooms through that Redis (`LocalFirstRedisManager`), so a message
 sent to a conversation's room by any of them reaches the customer's widget wherever it is
 connected: an agent's reply that the backend posts through another instance's API, for one.
 

@@ -11,6 +11,7 @@ from rasa.utils.tensorflow.models import RasaModel
 
 from bench.conversations import messages_by_intent
 from bot import languages, rasa_speedups
+from tests.same_outputs import assert_same
 
 
 def sample_messages():
@@ -193,26 +194,13 @@ async def test_rule_index_finds_the_same_rules_as_rasa_on_every_rules_own_states
 
 async def test_the_traced_graph_gives_every_output_of_diets_own_prediction(model_path, monkeypatch):
     """Every output of DIET's prediction, the diagnostic data too, both ways on the same inputs."""
-    import numpy as np
-
-    def same(ours, theirs, where):
-        assert type(ours) is type(theirs), where
-        if isinstance(theirs, dict):
-            assert list(ours) == list(theirs), where
-            for key in theirs:
-                same(ours[key], theirs[key], f"{where}/{key}")
-        elif isinstance(theirs, np.ndarray):
-            assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), where
-        else:
-            assert ours == theirs, where
-
     rasa_predict = rasa_speedups._rasa_predict
     compared, rasas_way = [], []
 
     def both_ways(self, batch_in):
         theirs = rasa_predict(self, batch_in)
         ours = rasa_speedups._predict_on_the_traced_graph(self, batch_in)
-        same(ours, theirs, "outputs")
+        assert_same(ours, theirs)
         compared.append(True)
         return theirs
 

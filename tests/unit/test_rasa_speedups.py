@@ -15,6 +15,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core import events
 
 from bot import rasa_speedups
+from tests.same_outputs import assert_same
 
 rasa_speedups.install()
 
@@ -311,22 +312,7 @@ def test_outputs_become_what_keras_and_rasa_make_of_them():
     ours = {key: rasa_speedups._to_numpy(value, empty_to_none=key == DIAGNOSTIC_DATA)
             for key, value in outputs().items()}
 
-    def same(a, b):
-        assert type(a) is type(b), (a, b)
-        if isinstance(a, dict):
-            assert list(a) == list(b)
-            for key in a:
-                same(a[key], b[key])
-        elif isinstance(a, (list, tuple)):
-            assert len(a) == len(b)
-            for x, y in zip(a, b):
-                same(x, y)
-        elif isinstance(a, np.ndarray):
-            assert a.dtype == b.dtype and np.array_equal(a, b)
-        else:
-            assert a == b
-
-    same(ours, theirs)
+    assert_same(ours, theirs)
     assert ours[DIAGNOSTIC_DATA]["attention_weights"] is None and ours["count"] == 3
 
 
